@@ -1,0 +1,42 @@
+/*
+ * The Haven+ backend: Backstage's catalog, scaffolder (with the GitHub and
+ * GitLab publishers), Kubernetes and permission plugins on the new backend
+ * system. Which database, cache and upstreams it talks to is configuration:
+ * app-config.yaml is the local sandbox, app-config.production.yaml the real thing.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+// Serves the built frontend in production (the sandbox runs the dev server).
+backend.add(import('@backstage/plugin-app-backend'));
+
+// Sign-in. The sandbox uses the guest provider; production adds a real one.
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// Software catalog: examples/, templates/ and whatever the platform registers.
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// Software templates and the publishers that open pull/merge requests on the
+// fleet repository.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
+
+// Kubernetes: workloads and the Flux / External Secrets custom resources of an
+// entity, with the cluster credentials held here, never in the browser.
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Permission framework. The sandbox policy allows everything; see README.md
+// ("Permissions") before running this anywhere else.
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+backend.start();

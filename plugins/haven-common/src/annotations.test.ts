@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  isKubernetesAvailable,
+  isTelemetryAvailable,
+  isVaultAvailable,
+  kubernetesIdFromEntity,
+  telemetryFromEntity,
+  vaultSecretsFromEntity,
+} from './annotations';
+import * as annotations from './annotations';
+
+const entity = (name: string, a: Record<string, string> = {}): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, annotations: a },
+  spec: {},
+});
+
+describe('annotation helpers', () => {
+  it('treats an entity without annotations as having none of the data', () => {
+    const bare = entity('bare');
+    expect(isKubernetesAvailable(bare)).toBe(false);
+    expect(isVaultAvailable(bare)).toBe(false);
+    expect(isTelemetryAvailable(bare)).toBe(false);
+    expect(vaultSecretsFromEntity(bare)).toBeUndefined();
+    expect(telemetryFromEntity(bare)).toBeUndefined();
+    expect(kubernetesIdFromEntity(bare)).toBe('bare');
+  });
+
+  it('ignores blank annotation values', () => {
+    const blank = entity('blank', {
+      [ANNOTATION_KUBERNETES_ID]: '  ',
+      'vault.io/secrets-path': '',
+    });
+    expect(isKubernetesAvailable(blank)).toBe(false);
+    expect(isVaultAvailable(blank)).toBe(false);
+  });
+
+  it('accepts a label selector instead of a kubernetes-id', () => {
+    expect(
+      isKubernetesAvailable(
+        entity('x', { 'backstage.io/kubernetes-label-selector': 'app=x' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('defaults the service name and namespace from the Kubernetes annotations', () => {
+    const e = entity('component-name', {
+      'backstage.io/kubernetes-id': 'orders',
+      'backstage.io/kubernetes-namespace': 'shop',
+    });
+    expect(telemetryFromEntity(e)).toEqual({
+      serviceName: 'orders',
+      serviceNamespace: 'shop',
+      lokiSelector: undefined,
+      tenant: undefined,
+    });
+  });
+
+  it('prefers explicit telemetry annotations', () => {
+    const e = entity('c', {
+      'backstage.io/kubernetes-id': 'orders',
+      'haven.plus/otel-service-name': 'orders-api',
+      'haven.plus/otel-service-namespace': 'shop',
+      'haven.plus/loki-selector': '{app="orders"}',
+      'haven.plus/telemetry-tenant': 'team-a',
+    });
+    expect(telemetryFromEntity(e)).toEqual({
+      serviceName: 'orders-api',
+      serviceNamespace: 'shop',
+      lokiSelector: '{app="orders"}',
+      tenant: 'team-a',
+    });
+  });
+});
+
+describe('the sandbox examples', () => {
+  const examples = path.resolve(__dirname, '../../../examples/entities.yaml');
+  const entities = parseAllDocuments(fs.readFileSync(examples, 'utf8')).map(
+    d => d.toJS() as Entity,
+  );
+  const known = new Set(
+    Object.entries(annotations)
+      .filter(([name]) => name.startsWith('ANNOTATION_'))
+      .map(([, value]) => value as string),
+  );
+
+  it('use only annotation keys that Haven+ defines or reuses', () => {
+    const used = entities.flatMap(e => Object.keys(e.metadata.annotations ?? {}));
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter(key => !known.has(key))).toEqual([]);
+  });
+
+  it('have an Open WebUI component with every kind of data the entity page shows', () => {
+    const webui = entities.find(e => e.metadata.name === 'open-webui-voorbeeld');
+    expect(webui).toBeDefined();
+    expect(isKubernetesAvailable(webui!)).toBe(true);
+    expect(vaultSecretsFromEntity(webui!)).toEqual({
+      engine: 'kv',
+      path: 'apps/open-webui-voorbeeld',
+    });
+    expect(telemetryFromEntity(webui!)?.tenant).toBe('voorbeeld');
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * Isomorphic pieces of Haven+, shared by its frontend, backend and scaffolder
+ * packages: the entity annotations it reads and their helpers.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
