@@ -37,13 +37,17 @@ async function main(argv: string[]) {
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
   child.on('error', error => {
-    console.error(`[haven-doubles] could not run ${command[0]}: ${error.message}`);
+    console.error(
+      `[haven-doubles] could not run ${command[0]}: ${error.message}`,
+    );
     void stop(1);
   });
   child.on('exit', (code, signal) => void stop(code ?? (signal ? 1 : 0)));
 }
 
 main(process.argv.slice(2)).catch(error => {
-  console.error(`[haven-doubles] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `[haven-doubles] ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

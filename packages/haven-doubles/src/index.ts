@@ -13,4 +13,8 @@ export {
 } from './kubernetes/kubernetesDouble';
 export { RESOURCE_TYPES, type ResourceType } from './kubernetes/resources';
 export { serveOnLoopback, type LoopbackServer } from './http/loopback';
-export { SANDBOX_DOUBLES, startSandboxDoubles, type RunningSandbox } from './sandbox';
+export {
+  SANDBOX_DOUBLES,
+  startSandboxDoubles,
+  type RunningSandbox,
+} from './sandbox';

@@ -25,7 +25,8 @@ export async function startSandboxDoubles(
 ): Promise<RunningSandbox> {
   const k8s = SANDBOX_DOUBLES.kubernetes;
   const kubernetes = await serveOnLoopback(
-    origin => createKubernetesDouble({ baseUrl: origin, token: k8s.token }).handlers,
+    origin =>
+      createKubernetesDouble({ baseUrl: origin, token: k8s.token }).handlers,
     { port: options.anyPort ? 0 : k8s.port, name: 'Kubernetes API' },
   );
   const servers = [kubernetes];

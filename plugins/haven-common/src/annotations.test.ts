@@ -90,13 +90,17 @@ describe('the sandbox examples', () => {
   );
 
   it('use only annotation keys that Haven+ defines or reuses', () => {
-    const used = entities.flatMap(e => Object.keys(e.metadata.annotations ?? {}));
+    const used = entities.flatMap(e =>
+      Object.keys(e.metadata.annotations ?? {}),
+    );
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter(key => !known.has(key))).toEqual([]);
   });
 
   it('have an Open WebUI component with every kind of data the entity page shows', () => {
-    const webui = entities.find(e => e.metadata.name === 'open-webui-voorbeeld');
+    const webui = entities.find(
+      e => e.metadata.name === 'open-webui-voorbeeld',
+    );
     expect(webui).toBeDefined();
     expect(isKubernetesAvailable(webui!)).toBe(true);
     expect(vaultSecretsFromEntity(webui!)).toEqual({

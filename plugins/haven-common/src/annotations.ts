@@ -9,7 +9,8 @@ import type { Entity } from '@backstage/catalog-model';
 /** Kubernetes plugin: the value of the `backstage.io/kubernetes-id` label. @public */
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 /** Kubernetes plugin: the one namespace to query. @public */
-export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
 /** Kubernetes plugin: a label selector that replaces the kubernetes-id one. @public */
 export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
   'backstage.io/kubernetes-label-selector';
@@ -18,14 +19,17 @@ export const ANNOTATION_VAULT_SECRETS_PATH = 'vault.io/secrets-path';
 /** Community Vault plugin: the KV v2 mount holding that path. @public */
 export const ANNOTATION_VAULT_SECRETS_ENGINE = 'vault.io/secrets-engine';
 /** Community Grafana plugin: which dashboards belong to the entity. @public */
-export const ANNOTATION_GRAFANA_DASHBOARD_SELECTOR = 'grafana/dashboard-selector';
+export const ANNOTATION_GRAFANA_DASHBOARD_SELECTOR =
+  'grafana/dashboard-selector';
 /** Community Grafana plugin: which alerts belong to the entity. @public */
-export const ANNOTATION_GRAFANA_ALERT_LABEL_SELECTOR = 'grafana/alert-label-selector';
+export const ANNOTATION_GRAFANA_ALERT_LABEL_SELECTOR =
+  'grafana/alert-label-selector';
 
 /** The OpenTelemetry `service.name` the app reports (default: the kubernetes-id). @public */
 export const ANNOTATION_OTEL_SERVICE_NAME = 'haven.plus/otel-service-name';
 /** The OpenTelemetry `service.namespace` (default: the kubernetes-namespace). @public */
-export const ANNOTATION_OTEL_SERVICE_NAMESPACE = 'haven.plus/otel-service-namespace';
+export const ANNOTATION_OTEL_SERVICE_NAMESPACE =
+  'haven.plus/otel-service-namespace';
 /** A Loki stream selector that replaces the one built from the service name. @public */
 export const ANNOTATION_LOKI_SELECTOR = 'haven.plus/loki-selector';
 /** The Loki/Tempo/Mimir tenant (`X-Scope-OrgID`) the app's telemetry lands in. @public */
@@ -84,7 +88,9 @@ export interface TelemetryIdentity {
 }
 
 /** The entity's telemetry identity, or undefined when it has none. @public */
-export function telemetryFromEntity(entity: Entity): TelemetryIdentity | undefined {
+export function telemetryFromEntity(
+  entity: Entity,
+): TelemetryIdentity | undefined {
   const serviceName =
     annotation(entity, ANNOTATION_OTEL_SERVICE_NAME) ??
     annotation(entity, ANNOTATION_KUBERNETES_ID);

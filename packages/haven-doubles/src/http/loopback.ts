@@ -35,17 +35,22 @@ export async function serveOnLoopback(
         else if (value !== undefined) headers.set(key, value);
       }
       const body = await readBody(req);
-      const request = new Request(`http://${host}:${(server.address() as AddressInfo).port}${req.url}`, {
-        method: req.method,
-        headers,
-        body: body && body.length > 0 ? new Uint8Array(body) : undefined,
-      });
+      const request = new Request(
+        `http://${host}:${(server.address() as AddressInfo).port}${req.url}`,
+        {
+          method: req.method,
+          headers,
+          body: body && body.length > 0 ? new Uint8Array(body) : undefined,
+        },
+      );
       const response = await getResponse(handlers, request);
       if (!response) {
         res.writeHead(501, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
-            error: `the ${options.name} double has no handler for ${req.method} ${req.url?.split('?')[0]}`,
+            error: `the ${options.name} double has no handler for ${
+              req.method
+            } ${req.url?.split('?')[0]}`,
           }),
         );
         return;
@@ -54,7 +59,11 @@ export async function serveOnLoopback(
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: `the ${options.name} double failed: ${String(error)}` }));
+      res.end(
+        JSON.stringify({
+          error: `the ${options.name} double failed: ${String(error)}`,
+        }),
+      );
     }
   });
 

@@ -107,8 +107,11 @@ export function createKubernetesDouble(
   const requests: RecordedRequest[] = [];
   let resourceVersion = 1000;
 
-  const keyOf = (type: ResourceType, namespace: string | undefined, name: string) =>
-    `${type.group}/${type.plural}/${namespace ?? ''}/${name}`;
+  const keyOf = (
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ) => `${type.group}/${type.plural}/${namespace ?? ''}/${name}`;
 
   const apply = (object: KubernetesObject) => {
     const type = resourceTypeOfObject(object.apiVersion, object.kind);
@@ -118,12 +121,17 @@ export function createKubernetesDouble(
       );
     }
     if (type.namespaced && !object.metadata.namespace) {
-      throw new Error(`${object.kind} ${object.metadata.name} needs a namespace`);
+      throw new Error(
+        `${object.kind} ${object.metadata.name} needs a namespace`,
+      );
     }
     resourceVersion += 1;
     store.set(keyOf(type, object.metadata.namespace, object.metadata.name), {
       ...object,
-      metadata: { ...object.metadata, resourceVersion: String(resourceVersion) },
+      metadata: {
+        ...object.metadata,
+        resourceVersion: String(resourceVersion),
+      },
     });
   };
   (options.objects ?? []).forEach(apply);
@@ -150,24 +158,38 @@ export function createKubernetesDouble(
 
     const auth = request.headers.get('authorization');
     if (auth !== `Bearer ${options.token}`) {
-      return answer(request, 401, statusBody(401, 'Unauthorized', 'Unauthorized'), labelSelector);
+      return answer(
+        request,
+        401,
+        statusBody(401, 'Unauthorized', 'Unauthorized'),
+        labelSelector,
+      );
     }
     if (request.method !== 'GET') {
       return answer(
         request,
         405,
-        statusBody(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+        statusBody(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource`,
+        ),
         labelSelector,
       );
     }
 
     const parsed = parsePath(url.pathname);
-    const type = parsed && findResourceType(parsed.group, parsed.version, parsed.plural);
+    const type =
+      parsed && findResourceType(parsed.group, parsed.version, parsed.plural);
     if (!parsed || !type || (parsed.namespace && !type.namespaced)) {
       return answer(
         request,
         404,
-        statusBody(404, 'NotFound', 'the server could not find the requested resource'),
+        statusBody(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
         labelSelector,
       );
     }
@@ -175,14 +197,22 @@ export function createKubernetesDouble(
     const scope = parsed.namespace
       ? `in the namespace "${parsed.namespace}"`
       : 'at the cluster scope';
-    if (options.forbidden?.some(f => f.group === type.group && f.plural === type.plural)) {
+    if (
+      options.forbidden?.some(
+        f => f.group === type.group && f.plural === type.plural,
+      )
+    ) {
       return answer(
         request,
         403,
         statusBody(
           403,
           'Forbidden',
-          `${qualifiedResource(type)} is forbidden: User "system:serviceaccount:backstage:backstage" cannot ${parsed.name ? 'get' : 'list'} resource "${type.plural}" in API group "${type.group}" ${scope}`,
+          `${qualifiedResource(
+            type,
+          )} is forbidden: User "system:serviceaccount:backstage:backstage" cannot ${
+            parsed.name ? 'get' : 'list'
+          } resource "${type.plural}" in API group "${type.group}" ${scope}`,
           { group: type.group, kind: type.plural },
         ),
         labelSelector,
@@ -195,11 +225,16 @@ export function createKubernetesDouble(
         return answer(
           request,
           404,
-          statusBody(404, 'NotFound', `${qualifiedResource(type)} "${parsed.name}" not found`, {
-            name: parsed.name,
-            group: type.group,
-            kind: type.plural,
-          }),
+          statusBody(
+            404,
+            'NotFound',
+            `${qualifiedResource(type)} "${parsed.name}" not found`,
+            {
+              name: parsed.name,
+              group: type.group,
+              kind: type.plural,
+            },
+          ),
           labelSelector,
         );
       }
@@ -211,15 +246,23 @@ export function createKubernetesDouble(
       requirements = parseLabelSelector(labelSelector ?? '');
     } catch (e) {
       if (!(e instanceof LabelSelectorError)) throw e;
-      return answer(request, 400, statusBody(400, 'BadRequest', e.message), labelSelector);
+      return answer(
+        request,
+        400,
+        statusBody(400, 'BadRequest', e.message),
+        labelSelector,
+      );
     }
 
     const items = [...store.values()]
       .filter(o => resourceTypeOfObject(o.apiVersion, o.kind) === type)
-      .filter(o => !parsed.namespace || o.metadata.namespace === parsed.namespace)
+      .filter(
+        o => !parsed.namespace || o.metadata.namespace === parsed.namespace,
+      )
       .filter(o => matchesLabels(requirements, o.metadata.labels))
       .map(o => {
-        if (type.custom) return { ...o, apiVersion: apiVersionOf(type, parsed.version) };
+        if (type.custom)
+          return { ...o, apiVersion: apiVersionOf(type, parsed.version) };
         // Built-in list responses carry kind/apiVersion on the list, not the items.
         const { apiVersion: _a, kind: _k, ...rest } = o;
         return rest;

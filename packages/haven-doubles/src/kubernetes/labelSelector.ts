@@ -45,7 +45,11 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
     }
     const eq = EQUALITY.exec(part);
     if (eq) {
-      return { key: eq[1], op: eq[2] === '!=' ? 'notin' : 'in', values: [eq[3]] };
+      return {
+        key: eq[1],
+        op: eq[2] === '!=' ? 'notin' : 'in',
+        values: [eq[3]],
+      };
     }
     const exists = EXISTS.exec(part);
     if (exists) {

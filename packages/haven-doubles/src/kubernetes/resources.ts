@@ -46,7 +46,14 @@ const crd = (
   plural: string,
   kind: string,
   namespaced = true,
-): ResourceType => ({ group, versions, plural, kind, namespaced, custom: true });
+): ResourceType => ({
+  group,
+  versions,
+  plural,
+  kind,
+  namespaced,
+  custom: true,
+});
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   builtIn('', 'v1', 'pods', 'Pod'),
@@ -62,22 +69,43 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   builtIn('apps', 'v1', 'replicasets', 'ReplicaSet'),
   builtIn('apps', 'v1', 'statefulsets', 'StatefulSet'),
   builtIn('apps', 'v1', 'daemonsets', 'DaemonSet'),
-  builtIn('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler'),
+  builtIn(
+    'autoscaling',
+    'v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+  ),
   builtIn('batch', 'v1', 'jobs', 'Job'),
   builtIn('batch', 'v1', 'cronjobs', 'CronJob'),
   builtIn('networking.k8s.io', 'v1', 'ingresses', 'Ingress'),
   builtIn('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics'),
   crd('external-secrets.io', ['v1'], 'externalsecrets', 'ExternalSecret'),
   crd('external-secrets.io', ['v1'], 'secretstores', 'SecretStore'),
-  crd('external-secrets.io', ['v1'], 'clustersecretstores', 'ClusterSecretStore', false),
+  crd(
+    'external-secrets.io',
+    ['v1'],
+    'clustersecretstores',
+    'ClusterSecretStore',
+    false,
+  ),
   crd('helm.toolkit.fluxcd.io', ['v2'], 'helmreleases', 'HelmRelease'),
   crd('kustomize.toolkit.fluxcd.io', ['v1'], 'kustomizations', 'Kustomization'),
   crd('source.toolkit.fluxcd.io', ['v1'], 'gitrepositories', 'GitRepository'),
   crd('source.toolkit.fluxcd.io', ['v1'], 'helmrepositories', 'HelmRepository'),
   crd('source.toolkit.fluxcd.io', ['v1'], 'ocirepositories', 'OCIRepository'),
-  crd('image.toolkit.fluxcd.io', ['v1'], 'imagerepositories', 'ImageRepository'),
+  crd(
+    'image.toolkit.fluxcd.io',
+    ['v1'],
+    'imagerepositories',
+    'ImageRepository',
+  ),
   crd('image.toolkit.fluxcd.io', ['v1'], 'imagepolicies', 'ImagePolicy'),
-  crd('image.toolkit.fluxcd.io', ['v1'], 'imageupdateautomations', 'ImageUpdateAutomation'),
+  crd(
+    'image.toolkit.fluxcd.io',
+    ['v1'],
+    'imageupdateautomations',
+    'ImageUpdateAutomation',
+  ),
 ];
 
 /** The type served at group/version/plural, if the double's API server knows it. */
@@ -87,7 +115,8 @@ export function findResourceType(
   plural: string,
 ): ResourceType | undefined {
   return RESOURCE_TYPES.find(
-    t => t.group === group && t.plural === plural && t.versions.includes(version),
+    t =>
+      t.group === group && t.plural === plural && t.versions.includes(version),
   );
 }
 

@@ -1,0 +1,267 @@
+import { setupServer } from 'msw/node';
+import {
+  createKubernetesDouble,
+  type KubernetesObject,
+} from './kubernetesDouble';
+
+const DOUBLE_URL = 'http://kubernetes.double.test';
+const TOKEN = 'test-token';
+
+const real =
+  process.env.HAVEN_TEST_KUBERNETES_URL &&
+  process.env.HAVEN_TEST_KUBERNETES_TOKEN
+    ? {
+        url: process.env.HAVEN_TEST_KUBERNETES_URL.replace(/\/+$/, ''),
+        token: process.env.HAVEN_TEST_KUBERNETES_TOKEN,
+      }
+    : undefined;
+if (!real) {
+  // eslint-disable-next-line no-console
+  console.warn(
+    'SKIPPED: Kubernetes API contract against a real cluster (set HAVEN_TEST_KUBERNETES_URL and HAVEN_TEST_KUBERNETES_TOKEN to run it)',
+  );
+}
+
+const server = setupServer();
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest: (request, print) => {
+      if (!real || new URL(request.url).origin !== new URL(real.url).origin)
+        print.error();
+    },
+  }),
+);
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const get = (base: string, token: string | undefined, path: string) =>
+  fetch(`${base}${path}`, {
+    headers: {
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+  });
+
+const targets = [
+  ['the double', { url: DOUBLE_URL, token: TOKEN }] as const,
+  ...(real ? [['the real cluster', real] as const] : []),
+];
+
+describe.each(targets)('Kubernetes API contract on %s', (_name, target) => {
+  beforeEach(() => {
+    server.use(
+      ...createKubernetesDouble({ baseUrl: DOUBLE_URL, token: TOKEN }).handlers,
+    );
+  });
+
+  it('answers a list call with a typed List', async () => {
+    const res = await get(
+      target.url,
+      target.token,
+      `/api/v1/namespaces/default/configmaps?labelSelector=${encodeURIComponent(
+        'backstage.io/kubernetes-id=no-such-app',
+      )}`,
+    );
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMapList',
+      items: [],
+    });
+    expect(typeof body.metadata.resourceVersion).toBe('string');
+  });
+
+  it('refuses a request without a valid token with a 401 Status', async () => {
+    const res = await get(
+      target.url,
+      'not-the-token',
+      '/api/v1/namespaces/default/pods',
+    );
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Unauthorized',
+      code: 401,
+    });
+  });
+
+  it('answers 404 for an API version the cluster no longer serves', async () => {
+    const res = await get(
+      target.url,
+      target.token,
+      '/apis/helm.toolkit.fluxcd.io/v2beta1/helmreleases',
+    );
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      reason: 'NotFound',
+      code: 404,
+    });
+  });
+});
+
+describe('the Kubernetes double', () => {
+  const externalSecret = (
+    name: string,
+    namespace: string,
+    id: string,
+  ): KubernetesObject => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name, namespace, labels: { 'backstage.io/kubernetes-id': id } },
+    spec: { refreshInterval: '1h' },
+  });
+  const pod: KubernetesObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'web-0',
+      namespace: 'shop',
+      labels: { 'backstage.io/kubernetes-id': 'orders' },
+    },
+  };
+
+  const use = (
+    options: Partial<Parameters<typeof createKubernetesDouble>[0]> = {},
+  ) => {
+    const double = createKubernetesDouble({
+      baseUrl: DOUBLE_URL,
+      token: TOKEN,
+      ...options,
+    });
+    server.use(...double.handlers);
+    return double;
+  };
+  const list = async (path: string) => {
+    const res = await get(DOUBLE_URL, TOKEN, path);
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('lists custom resources by namespace and label selector, keeping their kind', async () => {
+    use({
+      objects: [
+        externalSecret('orders-db', 'shop', 'orders'),
+        externalSecret('payments-db', 'shop', 'payments'),
+        externalSecret('orders-db', 'other', 'orders'),
+      ],
+    });
+    const selector = encodeURIComponent('backstage.io/kubernetes-id=orders');
+    const namespaced = await list(
+      `/apis/external-secrets.io/v1/namespaces/shop/externalsecrets?labelSelector=${selector}`,
+    );
+    expect(namespaced.body.kind).toBe('ExternalSecretList');
+    expect(namespaced.body.items).toHaveLength(1);
+    expect(namespaced.body.items[0]).toMatchObject({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'orders-db', namespace: 'shop' },
+      spec: { refreshInterval: '1h' },
+    });
+
+    const clusterWide = await list(
+      `/apis/external-secrets.io/v1/externalsecrets?labelSelector=${selector}`,
+    );
+    expect(
+      clusterWide.body.items
+        .map((i: KubernetesObject) => i.metadata.namespace)
+        .sort(),
+    ).toEqual(['other', 'shop']);
+  });
+
+  it('omits kind and apiVersion on built-in list items, as the API server does', async () => {
+    use({ objects: [pod] });
+    const { body } = await list('/api/v1/namespaces/shop/pods');
+    expect(body).toMatchObject({ apiVersion: 'v1', kind: 'PodList' });
+    expect(body.items).toEqual([
+      {
+        metadata: expect.objectContaining({ name: 'web-0', namespace: 'shop' }),
+      },
+    ]);
+  });
+
+  it('does not serve ESO v1beta1, which ESO 2.x no longer serves', async () => {
+    use({ objects: [externalSecret('orders-db', 'shop', 'orders')] });
+    expect(
+      (await list('/apis/external-secrets.io/v1beta1/externalsecrets')).status,
+    ).toBe(404);
+  });
+
+  it('answers 403 with the RBAC message for resources the token may not list', async () => {
+    use({
+      forbidden: [{ group: 'helm.toolkit.fluxcd.io', plural: 'helmreleases' }],
+    });
+    const { status, body } = await list(
+      '/apis/helm.toolkit.fluxcd.io/v2/namespaces/shop/helmreleases',
+    );
+    expect(status).toBe(403);
+    expect(body).toMatchObject({
+      kind: 'Status',
+      reason: 'Forbidden',
+      code: 403,
+    });
+    expect(body.message).toBe(
+      'helmreleases.helm.toolkit.fluxcd.io is forbidden: User "system:serviceaccount:backstage:backstage" cannot list resource "helmreleases" in API group "helm.toolkit.fluxcd.io" in the namespace "shop"',
+    );
+  });
+
+  it('answers 400 for a selector the API server cannot parse', async () => {
+    use();
+    const { status, body } = await list(
+      `/api/v1/pods?labelSelector=${encodeURIComponent('tier in web')}`,
+    );
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      reason: 'BadRequest',
+      message: 'unable to parse requirement: tier in web',
+    });
+  });
+
+  it('gets one object by name, or a NotFound Status naming it', async () => {
+    use({ objects: [externalSecret('orders-db', 'shop', 'orders')] });
+    const found = await list(
+      '/apis/external-secrets.io/v1/namespaces/shop/externalsecrets/orders-db',
+    );
+    expect(found.status).toBe(200);
+    expect(found.body.metadata.name).toBe('orders-db');
+    const missing = await list(
+      '/apis/external-secrets.io/v1/namespaces/shop/externalsecrets/nope',
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe(
+      'externalsecrets.external-secrets.io "nope" not found',
+    );
+  });
+
+  it('records what it was asked, for assertions on the caller', async () => {
+    const double = use();
+    await list(
+      `/api/v1/pods?labelSelector=${encodeURIComponent(
+        'backstage.io/kubernetes-id=x',
+      )}`,
+    );
+    expect(double.requests).toEqual([
+      {
+        method: 'GET',
+        path: '/api/v1/pods',
+        labelSelector: 'backstage.io/kubernetes-id=x',
+        status: 200,
+      },
+    ]);
+  });
+
+  it('refuses to hold an object of a type it does not serve', () => {
+    expect(() =>
+      use({
+        objects: [
+          {
+            apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+            kind: 'HelmRelease',
+            metadata: { name: 'x', namespace: 'y' },
+          },
+        ],
+      }),
+    ).toThrow('does not serve helm.toolkit.fluxcd.io/v2beta1 HelmRelease');
+  });
+});

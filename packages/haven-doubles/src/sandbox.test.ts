@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { SANDBOX_DOUBLES, startSandboxDoubles } from './sandbox';
+import { findRepoRoot } from './reference';
+import { serveOnLoopback } from './http/loopback';
+
+describe('the local sandbox', () => {
+  it('points app-config.yaml at the doubles where they listen', () => {
+    const config = parse(
+      fs.readFileSync(path.join(findRepoRoot(), 'app-config.yaml'), 'utf8'),
+    );
+    const clusters = config.kubernetes.clusterLocatorMethods.flatMap(
+      (m: { clusters?: unknown[] }) => m.clusters ?? [],
+    );
+    expect(clusters).toEqual([
+      expect.objectContaining({
+        name: SANDBOX_DOUBLES.kubernetes.clusterName,
+        url: `http://127.0.0.1:${SANDBOX_DOUBLES.kubernetes.port}`,
+        authProvider: 'serviceAccount',
+        serviceAccountToken: SANDBOX_DOUBLES.kubernetes.token,
+      }),
+    ]);
+  });
+
+  it('serves the Kubernetes double over loopback, empty', async () => {
+    const sandbox = await startSandboxDoubles({ anyPort: true });
+    try {
+      expect(sandbox.urls.kubernetes).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(
+        `${
+          sandbox.urls.kubernetes
+        }/apis/external-secrets.io/v1/externalsecrets?labelSelector=${encodeURIComponent(
+          'backstage.io/kubernetes-id=open-webui-voorbeeld',
+        )}`,
+        {
+          headers: {
+            authorization: `Bearer ${SANDBOX_DOUBLES.kubernetes.token}`,
+          },
+        },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(await res.json()).toMatchObject({
+        kind: 'ExternalSecretList',
+        items: [],
+      });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('says which port is taken when a second sandbox starts', async () => {
+    const first = await startSandboxDoubles({ anyPort: true });
+    const port = Number(new URL(first.urls.kubernetes).port);
+    try {
+      await expect(
+        serveOnLoopback(() => [], { port, name: 'Kubernetes API' }),
+      ).rejects.toThrow(`port ${port} for the Kubernetes API double is in use`);
+    } finally {
+      await first.stop();
+    }
+  });
+});
