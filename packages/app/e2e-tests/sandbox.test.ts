@@ -1,0 +1,112 @@
+import { test, expect, type Page } from '@playwright/test';
+
+/*
+ * What a newcomer sees in the local sandbox: guest sign-in, the catalog with
+ * the example entities, an entity page with its Kubernetes tab answered by the
+ * cluster double, and the Create page. Screenshots land in
+ * e2e-test-report/screenshots/ for a person to look at.
+ */
+
+const sidebar = (page: Page) =>
+  page.getByRole('navigation', { name: 'sidebar nav' });
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `e2e-test-report/screenshots/${name}.png`,
+    fullPage: true,
+  });
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    sidebar(page).getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+});
+
+test('the catalog lists the example entities', async ({ page }) => {
+  await sidebar(page)
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .click();
+  await expect(
+    page.getByRole('heading', { name: /Haven\+ sandbox Catalog/ }),
+  ).toBeVisible();
+
+  const table = page.getByRole('table');
+  await expect(
+    table.getByRole('link', { name: 'Open WebUI (customer Voorbeeld)' }),
+  ).toBeVisible();
+  await expect(
+    table.getByRole('link', { name: 'Haven+ for Backstage' }),
+  ).toBeVisible();
+
+  await shot(page, '01-catalog');
+
+  await page.goto('/?filters[kind]=system&filters[user]=all');
+  await expect(
+    page
+      .getByRole('table')
+      .getByRole('link', { name: 'Open WebUI', exact: true }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('table').getByRole('link', { name: 'Haven+ platform' }),
+  ).toBeVisible();
+});
+
+test('an Open WebUI entity page shows its owner, system and an empty Kubernetes tab', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/open-webui-voorbeeld');
+  await expect(
+    page.getByRole('heading', { name: 'Open WebUI (customer Voorbeeld)' }),
+  ).toBeVisible();
+  const about = page
+    .getByRole('article')
+    .filter({ has: page.getByRole('heading', { name: 'About' }) });
+  await expect(
+    about.getByText(
+      'Open WebUI for customer Voorbeeld, logs kept in NL object storage.',
+    ),
+  ).toBeVisible();
+  await expect(
+    about.getByRole('link', { name: 'Haven platform team' }),
+  ).toBeVisible();
+  await expect(
+    about.getByRole('link', { name: 'Open WebUI', exact: true }),
+  ).toBeVisible();
+  await shot(page, '02-entity-overview');
+
+  await page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'Kubernetes' })
+    .click();
+  await expect(page).toHaveURL(/\/open-webui-voorbeeld\/kubernetes$/);
+  // The cluster double answered every list call: no fetch error, no resources.
+  await expect(page.getByText('No Kubernetes resources')).toBeVisible();
+  await expect(
+    page.getByText(
+      'No resources on any known clusters for open-webui-voorbeeld',
+    ),
+  ).toBeVisible();
+  await expect(page.getByText(/error/i)).toHaveCount(0);
+  await shot(page, '03-entity-kubernetes');
+});
+
+test('the Create page opens; the bundle has no templates yet', async ({
+  page,
+}) => {
+  await sidebar(page)
+    .getByRole('link', { name: 'Create', exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/create/);
+  await expect(
+    page.getByRole('heading', { name: 'Create', level: 1 }),
+  ).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Templates' })).toBeVisible();
+  await expect(
+    page.getByText('No templates found that match your filter.'),
+  ).toBeVisible();
+  await shot(page, '04-create');
+});
