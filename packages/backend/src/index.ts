@@ -15,6 +15,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
+// Events between plugins (the catalog subscribes to them).
+backend.add(import('@backstage/plugin-events-backend'));
+
 // Software catalog: examples/, templates/ and whatever the platform registers.
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
