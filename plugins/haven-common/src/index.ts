@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './validation';
