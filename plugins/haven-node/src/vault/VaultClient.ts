@@ -1,0 +1,469 @@
+import {
+  assertVaultPath,
+  assertVaultPathSegment,
+} from '@haven-plus/plugin-haven-common';
+import {
+  vaultErrorFromStatus,
+  vaultUnreachable,
+  type VaultCall,
+} from './errors';
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  type VaultRetryOptions,
+} from './retry';
+import type {
+  KubernetesAuthRole,
+  KvMetadata,
+  VaultMount,
+  VaultTokenInfo,
+} from './types';
+
+/** How Backstage itself signs in to Vault. @public */
+export type VaultAuthOptions =
+  | { method: 'token'; token: string }
+  | { method: 'approle'; mount?: string; roleId: string; secretId: string }
+  | {
+      method: 'kubernetes';
+      mount?: string;
+      role: string;
+      /** Reads the service-account JWT (a projected token file is re-read each login). */
+      jwt: () => Promise<string>;
+    };
+
+/** @public */
+export interface VaultClientOptions {
+  /** e.g. https://vault.example.nl:8200 (no /v1). */
+  address: string;
+  /** Vault Enterprise / OpenBao namespace, sent as X-Vault-Namespace. */
+  namespace?: string;
+  auth: VaultAuthOptions;
+  /** Per-attempt timeout in ms (default 10000). */
+  timeoutMs?: number;
+  retry?: Partial<VaultRetryOptions>;
+  /** Test seams. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+interface Envelope {
+  data?: Record<string, unknown> | null;
+  auth?: {
+    client_token: string;
+    lease_duration: number;
+    renewable: boolean;
+  } | null;
+  warnings?: string[] | null;
+  errors?: string[];
+}
+
+interface Answer {
+  status: number;
+  body?: Envelope;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Safe to send twice: reads, upserts. Only these are retried. */
+  idempotent: boolean;
+  /** Sent without a token (logins). */
+  anonymous?: boolean;
+  /** Statuses returned to the caller instead of thrown (404 on reads). */
+  accept?: number[];
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number =>
+  typeof v === 'number' ? v : Number(v) || 0;
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/**
+ * A typed client for the parts of the Vault (and OpenBao) HTTP API Haven+
+ * uses. It never reads secret values back: KV v2 is written with
+ * check-and-set and inspected through metadata only.
+ * @public
+ */
+export class VaultClient {
+  private readonly address: string;
+  private readonly namespace?: string;
+  private readonly auth: VaultAuthOptions;
+  private readonly timeoutMs: number;
+  private readonly retry: VaultRetryOptions;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  private token?: string;
+  private tokenExpiresAt = 0;
+  private tokenLeaseMs = 0;
+  private tokenRenewable = false;
+  private pendingLogin?: Promise<string>;
+
+  constructor(options: VaultClientOptions) {
+    const address = options.address.replace(/\/+$/, '');
+    const url = new URL(address);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new Error(`Vault address must be http(s)://, got ${url.protocol}`);
+    }
+    this.address = address;
+    this.namespace = options.namespace?.replace(/^\/+|\/+$/g, '') || undefined;
+    this.auth = options.auth;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.sleep =
+      options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    if (options.auth.method === 'token') this.token = options.auth.token;
+  }
+
+  // ---------------------------------------------------------------- token
+
+  /** lookup-self: the token's policies and remaining TTL. */
+  async lookupSelf(): Promise<VaultTokenInfo> {
+    const { body } = await this.request('GET', 'auth/token/lookup-self', {
+      idempotent: true,
+    });
+    const data = body?.data ?? {};
+    return {
+      policies: strings(data.policies),
+      ttl: num(data.ttl),
+      renewable: Boolean(data.renewable),
+    };
+  }
+
+  /** renew-self: extends the token in use by its increment (or its default). */
+  async renewSelf(incrementSeconds?: number): Promise<void> {
+    const { body } = await this.request('POST', 'auth/token/renew-self', {
+      idempotent: true,
+      body: incrementSeconds ? { increment: `${incrementSeconds}s` } : {},
+    });
+    if (body?.auth)
+      this.rememberLease(body.auth.lease_duration, body.auth.renewable);
+  }
+
+  // --------------------------------------------------------------- mounts
+
+  /** Secrets engines, keyed by path without the trailing slash. */
+  async listMounts(): Promise<VaultMount[]> {
+    return this.mountsFrom(
+      await this.request('GET', 'sys/mounts', { idempotent: true }),
+    );
+  }
+
+  /** Auth methods, keyed by path without the trailing slash. */
+  async listAuthMounts(): Promise<VaultMount[]> {
+    return this.mountsFrom(
+      await this.request('GET', 'sys/auth', { idempotent: true }),
+    );
+  }
+
+  private mountsFrom({ body }: Answer): VaultMount[] {
+    const data = body?.data ?? {};
+    return Object.entries(data).flatMap(([key, raw]) => {
+      if (!raw || typeof raw !== 'object') return [];
+      const m = raw as Record<string, unknown>;
+      const options = (m.options ?? {}) as Record<string, unknown>;
+      return [
+        {
+          path: key.replace(/\/$/, ''),
+          type: str(m.type),
+          accessor: str(m.accessor),
+          version:
+            options.version === undefined ? undefined : str(options.version),
+        },
+      ];
+    });
+  }
+
+  // ------------------------------------------------------------- policies
+
+  /** The policy text, or undefined when there is no such policy. */
+  async readPolicy(name: string): Promise<string | undefined> {
+    const answer = await this.request(
+      'GET',
+      `sys/policies/acl/${this.segment(name)}`,
+      {
+        idempotent: true,
+        accept: [404],
+      },
+    );
+    if (answer.status === 404) return undefined;
+    return str(answer.body?.data?.policy);
+  }
+
+  /** Creates or replaces a policy (an upsert, so safe to retry). */
+  async writePolicy(name: string, policy: string): Promise<void> {
+    await this.request('PUT', `sys/policies/acl/${this.segment(name)}`, {
+      idempotent: true,
+      body: { policy },
+    });
+  }
+
+  // ---------------------------------------------------- kubernetes roles
+
+  async readKubernetesRole(
+    mount: string,
+    name: string,
+  ): Promise<KubernetesAuthRole | undefined> {
+    const answer = await this.request(
+      'GET',
+      `auth/${this.path(mount)}/role/${this.segment(name)}`,
+      { idempotent: true, accept: [404] },
+    );
+    if (answer.status === 404) return undefined;
+    const d = answer.body?.data ?? {};
+    return {
+      boundServiceAccountNames: strings(d.bound_service_account_names),
+      boundServiceAccountNamespaces: strings(
+        d.bound_service_account_namespaces,
+      ),
+      audience:
+        d.audience === undefined || d.audience === ''
+          ? undefined
+          : str(d.audience),
+      tokenPolicies: strings(d.token_policies),
+      tokenTtl: num(d.token_ttl),
+      tokenMaxTtl: num(d.token_max_ttl),
+    };
+  }
+
+  /** Creates or overwrites the whole role (an upsert, so safe to retry). */
+  async writeKubernetesRole(
+    mount: string,
+    name: string,
+    role: KubernetesAuthRole,
+  ): Promise<void> {
+    await this.request(
+      'POST',
+      `auth/${this.path(mount)}/role/${this.segment(name)}`,
+      {
+        idempotent: true,
+        body: {
+          bound_service_account_names: role.boundServiceAccountNames,
+          bound_service_account_namespaces: role.boundServiceAccountNamespaces,
+          ...(role.audience ? { audience: role.audience } : {}),
+          token_policies: role.tokenPolicies,
+          token_ttl: role.tokenTtl,
+          token_max_ttl: role.tokenMaxTtl,
+        },
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ KV
+
+  /** Metadata of a KV v2 key, or undefined when the key does not exist. */
+  async readKvMetadata(
+    mount: string,
+    path: string,
+  ): Promise<KvMetadata | undefined> {
+    const answer = await this.request(
+      'GET',
+      `${this.path(mount)}/metadata/${this.path(path)}`,
+      {
+        idempotent: true,
+        accept: [404],
+      },
+    );
+    if (answer.status === 404) return undefined;
+    const d = answer.body?.data ?? {};
+    const versions: KvMetadata['versions'] = {};
+    for (const [version, raw] of Object.entries(
+      (d.versions ?? {}) as Record<string, unknown>,
+    )) {
+      const v = (raw ?? {}) as Record<string, unknown>;
+      versions[version] = {
+        createdTime: str(v.created_time),
+        deletionTime: str(v.deletion_time),
+        destroyed: Boolean(v.destroyed),
+      };
+    }
+    return {
+      currentVersion: num(d.current_version),
+      oldestVersion: num(d.oldest_version),
+      createdTime: str(d.created_time),
+      updatedTime: str(d.updated_time),
+      casRequired: Boolean(d.cas_required),
+      versions,
+    };
+  }
+
+  /**
+   * Writes a new version with check-and-set: `cas: 0` creates only. Not
+   * retried (a lost answer would make a retry look like a conflict); a
+   * mismatch throws VaultCasMismatchError. Returns the new version number.
+   */
+  async writeKv(
+    mount: string,
+    path: string,
+    data: Record<string, string>,
+    options: { cas: number },
+  ): Promise<number> {
+    const { body } = await this.request(
+      'POST',
+      `${this.path(mount)}/data/${this.path(path)}`,
+      {
+        idempotent: false,
+        body: { data, options: { cas: options.cas } },
+      },
+    );
+    return num(body?.data?.version);
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  /** One validated segment, URL-encoded. */
+  private segment(value: string): string {
+    return encodeURIComponent(assertVaultPathSegment(value, 'Vault name'));
+  }
+
+  /** A validated relative path; each segment URL-encoded (contracts.md 7.2). */
+  private path(value: string): string {
+    return assertVaultPath(value, 'Vault path')
+      .map(encodeURIComponent)
+      .join('/');
+  }
+
+  private rememberLease(leaseSeconds: number, renewable: boolean) {
+    this.tokenLeaseMs = leaseSeconds * 1000;
+    this.tokenExpiresAt = leaseSeconds > 0 ? this.now() + this.tokenLeaseMs : 0;
+    this.tokenRenewable = renewable;
+  }
+
+  /** A token that is valid for at least a third of its lease. */
+  private async currentToken(): Promise<string> {
+    if (this.auth.method === 'token') return this.auth.token;
+    const fresh =
+      this.token &&
+      (this.tokenExpiresAt === 0 ||
+        this.tokenExpiresAt - this.now() > this.tokenLeaseMs / 3);
+    if (fresh) return this.token!;
+    if (!this.pendingLogin) {
+      this.pendingLogin = this.refreshToken().finally(() => {
+        this.pendingLogin = undefined;
+      });
+    }
+    return this.pendingLogin;
+  }
+
+  private async refreshToken(): Promise<string> {
+    if (this.token && this.tokenRenewable && this.tokenExpiresAt > this.now()) {
+      try {
+        await this.renewSelf();
+        return this.token;
+      } catch {
+        // Renewal can fail at max TTL; a new login follows.
+      }
+    }
+    const auth = this.auth;
+    if (auth.method === 'token') return auth.token;
+    const mount = this.path(auth.mount ?? auth.method);
+    const body =
+      auth.method === 'approle'
+        ? { role_id: auth.roleId, secret_id: auth.secretId }
+        : { role: auth.role, jwt: await auth.jwt() };
+    const answer = await this.request('POST', `auth/${mount}/login`, {
+      idempotent: true,
+      anonymous: true,
+      body,
+    });
+    const login = answer.body?.auth;
+    if (!login?.client_token) {
+      throw vaultErrorFromStatus(
+        { method: 'POST', path: `auth/${mount}/login` },
+        answer.status,
+        ['no token in the login answer'],
+        1,
+      );
+    }
+    this.token = login.client_token;
+    this.rememberLease(login.lease_duration, login.renewable);
+    return this.token;
+  }
+
+  private async request(
+    method: string,
+    apiPath: string,
+    options: RequestOptions,
+  ): Promise<Answer> {
+    const call: VaultCall = { method, path: apiPath };
+    const started = this.now();
+    const maxAttempts = options.idempotent ? this.retry.maxAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (!options.anonymous)
+        headers['x-vault-token'] = await this.currentToken();
+      if (this.namespace) headers['x-vault-namespace'] = this.namespace;
+      if (options.body !== undefined)
+        headers['content-type'] = 'application/json';
+
+      let response: Response;
+      try {
+        response = await this.fetchFn(`${this.address}/v1/${apiPath}`, {
+          method,
+          headers,
+          body:
+            options.body === undefined
+              ? undefined
+              : JSON.stringify(options.body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        if (
+          attempt < maxAttempts &&
+          (await this.waitBeforeRetry(attempt, started))
+        )
+          continue;
+        throw vaultUnreachable(
+          call,
+          error,
+          attempt,
+          method !== 'GET' && !options.idempotent,
+        );
+      }
+
+      const text = await response.text();
+      let body: Envelope | undefined;
+      try {
+        body = text ? (JSON.parse(text) as Envelope) : undefined;
+      } catch {
+        body = undefined; // a proxy's HTML error page: only the status is used
+      }
+      if (response.ok || options.accept?.includes(response.status)) {
+        return { status: response.status, body };
+      }
+      const errors = strings(body?.errors);
+      if (
+        isRetryableStatus(response.status, errors) &&
+        attempt < maxAttempts &&
+        (await this.waitBeforeRetry(
+          attempt,
+          started,
+          response.headers.get('retry-after'),
+        ))
+      ) {
+        continue;
+      }
+      throw vaultErrorFromStatus(call, response.status, errors, attempt);
+    }
+  }
+
+  /** Waits for the next attempt; false when that would pass the deadline. */
+  private async waitBeforeRetry(
+    attempt: number,
+    started: number,
+    retryAfter?: string | null,
+  ) {
+    const wait = backoffMs(attempt, this.retry, this.random, retryAfter);
+    if (this.now() + wait - started > this.retry.deadlineMs) return false;
+    await this.sleep(wait);
+    return true;
+  }
+}
