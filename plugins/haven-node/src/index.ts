@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './vault';
+export * from './config';

@@ -1,0 +1,70 @@
+export interface Config {
+  /** Haven+ settings. */
+  haven?: {
+    /** The Vault (or OpenBao) that haven:vault:provision writes to. */
+    vault?: {
+      /** Vault address, e.g. https://vault.example.nl:8200 (no /v1). */
+      address: string;
+      /** Vault Enterprise / OpenBao namespace (X-Vault-Namespace), e.g. "admin/platform". */
+      namespace?: string;
+      /** Base URL of the Vault UI for links in task outputs (default: the address). */
+      uiUrl?: string;
+      /** How Backstage signs in to Vault. */
+      auth:
+        | {
+            method: 'token';
+            /**
+             * A token with only the rights README.md ("Vault policy for Backstage") lists.
+             * @visibility secret
+             */
+            token: string;
+          }
+        | {
+            method: 'approle';
+            /** Auth mount path (default "approle"). */
+            mount?: string;
+            roleId: string;
+            /** @visibility secret */
+            secretId: string;
+          }
+        | {
+            method: 'kubernetes';
+            /** Auth mount path (default "kubernetes"). */
+            mount?: string;
+            /** The Vault role Backstage's own service account logs in with. */
+            role: string;
+            /** Service-account token file (default: the pod's projected token). */
+            jwtPath?: string;
+          };
+      /**
+       * "templated" (default): one identity-templated policy, created once by an
+       * administrator, grants each app its own path; Backstage never writes
+       * policies. "per-app": Backstage writes one policy per app.
+       */
+      policyMode?: 'templated' | 'per-app';
+      /** templated mode: the shared policy's name (default "haven-apps"). */
+      templatedPolicy?: string;
+      /** per-app mode: prefix of the policies Backstage writes (default "haven-app-"). */
+      policyPrefix?: string;
+      /** Prefix of the Kubernetes-auth role names (default "haven-"). */
+      rolePrefix?: string;
+      /** The `aud` the apps' service-account tokens carry (default "vault"). */
+      audience?: string;
+      /** Role token TTL in seconds (default 3600). */
+      tokenTtl?: number;
+      /** Role token max TTL in seconds (default 14400). */
+      tokenMaxTtl?: number;
+      /** Per environment: where the app's secrets and role live. */
+      environments: {
+        [name: string]: {
+          /** KV v2 mount, e.g. "kv-apps". */
+          kvMount: string;
+          /** Kubernetes auth mount of this environment's cluster, e.g. "kubernetes-prod". */
+          kubernetesAuthMount: string;
+          /** Optional folder inside the mount; app paths are <prefix>/<namespace>/<app>. */
+          pathPrefix?: string;
+        };
+      };
+    };
+  };
+}

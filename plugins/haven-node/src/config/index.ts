@@ -1,0 +1,5 @@
+export {
+  readHavenVaultConfig,
+  type HavenVaultConfig,
+  type HavenVaultEnvironment,
+} from './vaultConfig';
