@@ -189,7 +189,7 @@ export async function computePlan(
     const shared = await client.readPolicy(desired.policyName);
     if (shared === undefined) {
       throw new NotFoundError(
-        `The shared templated policy "${desired.policyName}" does not exist in Vault. A Vault administrator creates it once (README.md, "Vault: the templated policy"); Backstage does not write policies in templated mode.`,
+        `The shared templated policy "${desired.policyName}" does not exist in Vault. A Vault administrator creates it once (README.md, "Policy modes"); Backstage does not write policies in templated mode.`,
       );
     }
   }
