@@ -30,6 +30,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
+// Haven+ actions: haven:vault:provision.
+backend.add(import('@haven-plus/plugin-scaffolder-backend-module-haven'));
 
 // Kubernetes: workloads and the Flux / External Secrets custom resources of an
 // entity, with the cluster credentials held here, never in the browser.
