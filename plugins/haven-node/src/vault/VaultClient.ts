@@ -405,6 +405,7 @@ export class VaultClient {
         headers['content-type'] = 'application/json';
 
       let response: Response;
+      const signal = AbortSignal.timeout(this.timeoutMs);
       try {
         response = await this.fetchFn(`${this.address}/v1/${apiPath}`, {
           method,
@@ -413,9 +414,9 @@ export class VaultClient {
             options.body === undefined
               ? undefined
               : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal,
         });
-      } catch (error) {
+      } catch {
         if (
           attempt < maxAttempts &&
           (await this.waitBeforeRetry(attempt, started))
@@ -423,7 +424,7 @@ export class VaultClient {
           continue;
         throw vaultUnreachable(
           call,
-          error,
+          signal.aborted,
           attempt,
           method !== 'GET' && !options.idempotent,
         );

@@ -87,22 +87,18 @@ export function vaultErrorFromStatus(
   }
 }
 
-/** A request that got no HTTP answer (connection error or timeout). @internal */
+/** A request that got no HTTP answer: its timeout fired, or the connection failed. @internal */
 export function vaultUnreachable(
   call: VaultCall,
-  cause: unknown,
+  timedOut: boolean,
   attempts: number,
   write: boolean,
 ): Error {
-  const timeout =
-    cause instanceof Error &&
-    (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-  const what = timeout ? 'timed out' : 'got no answer (connection failed)';
+  const what = timedOut ? 'timed out' : 'got no answer (connection failed)';
   const next = write
     ? 'The write may or may not have been applied: run the task again; it reads what exists before writing.'
     : 'Check the Vault address and network, then run the task again.';
   return new VaultUnavailableError(
     `${describe(call)} ${what} after ${attempts} attempt(s). ${next}`,
-    cause instanceof Error ? new Error(cause.name) : undefined,
   );
 }

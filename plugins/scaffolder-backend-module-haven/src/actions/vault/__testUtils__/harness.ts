@@ -1,0 +1,120 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import type { JsonObject } from '@backstage/types';
+import {
+  readHavenVaultConfig,
+  VaultClient,
+  type HavenVaultConfig,
+} from '@haven-plus/plugin-haven-node';
+import { createVaultProvisionAction } from '../vaultProvision';
+
+/** The HCL policy README.md gives Backstage's own token (templated mode), per environment mount. */
+export const backstagePolicy = (opts: {
+  kvMount: string;
+  authMount: string;
+  perApp: boolean;
+}) =>
+  [
+    'path "sys/mounts" { capabilities = ["read"] }',
+    'path "sys/auth" { capabilities = ["read"] }',
+    'path "sys/policies/acl/haven-apps" { capabilities = ["read"] }',
+    `path "auth/${opts.authMount}/role/haven-*" { capabilities = ["create", "update", "read"] }`,
+    `path "${opts.kvMount}/data/apps/*" { capabilities = ["create"] }`,
+    `path "${opts.kvMount}/metadata/apps/*" { capabilities = ["read"] }`,
+    ...(opts.perApp
+      ? [
+          'path "sys/policies/acl/haven-app-*" { capabilities = ["create", "update", "read"] }',
+        ]
+      : []),
+  ].join('\n');
+
+/** The shared identity-templated policy an administrator creates once (README.md). */
+export const templatedPolicy = (kvMount: string, accessor: string) =>
+  [
+    `path "${kvMount}/data/apps/{{identity.entity.aliases.${accessor}.metadata.service_account_namespace}}/*" { capabilities = ["read"] }`,
+    `path "${kvMount}/metadata/apps/{{identity.entity.aliases.${accessor}.metadata.service_account_namespace}}/*" { capabilities = ["read", "list"] }`,
+  ].join('\n');
+
+export function havenConfig(opts: {
+  address: string;
+  token: string;
+  perApp: boolean;
+  kvMount?: string;
+  authMount?: string;
+}): HavenVaultConfig {
+  return readHavenVaultConfig(
+    new ConfigReader({
+      haven: {
+        vault: {
+          address: opts.address,
+          auth: { method: 'token', token: opts.token },
+          policyMode: opts.perApp ? 'per-app' : 'templated',
+          environments: {
+            sandbox: {
+              kvMount: opts.kvMount ?? 'kv-apps',
+              kubernetesAuthMount: opts.authMount ?? 'kubernetes',
+              pathPrefix: 'apps',
+            },
+          },
+        },
+      },
+    }),
+  )!;
+}
+
+/** A client that retries quickly and times out after 300 ms, so fault tests stay fast. */
+export const fastClient = (config: HavenVaultConfig) =>
+  new VaultClient({
+    address: config.address,
+    auth: config.auth,
+    timeoutMs: 300,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, deadlineMs: 5000 },
+  });
+
+export interface Run {
+  outputs: Record<string, unknown>;
+  logs: string[];
+  error?: Error;
+}
+
+/** Runs the action once, collecting every log line and output. */
+export async function runAction(
+  config: HavenVaultConfig,
+  input: JsonObject,
+  opts: {
+    secrets?: Record<string, string>;
+    dryRun?: boolean;
+    workspacePath?: string;
+  } = {},
+): Promise<Run> {
+  const action = createVaultProvisionAction({
+    config,
+    clientFactory: fastClient,
+  });
+  const logger = mockServices.logger.mock();
+  const outputs: Record<string, unknown> = {};
+  // createMockActionContext keeps only some fields; dry-run and outputs are set here.
+  const ctx = {
+    ...createMockActionContext({
+      input,
+      secrets: opts.secrets,
+      logger,
+      ...(opts.workspacePath ? { workspacePath: opts.workspacePath } : {}),
+    }),
+    isDryRun: opts.dryRun ?? false,
+    output: (name: string, value: unknown) => {
+      outputs[name] = value;
+    },
+  };
+  let error: Error | undefined;
+  try {
+    await action.handler(ctx as Parameters<typeof action.handler>[0]);
+  } catch (e) {
+    error = e as Error;
+  }
+  const logs = (['debug', 'info', 'warn', 'error'] as const).flatMap(level =>
+    (logger[level] as jest.Mock).mock.calls.map(call => JSON.stringify(call)),
+  );
+  return { outputs, logs, error };
+}
