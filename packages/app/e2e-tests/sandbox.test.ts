@@ -110,3 +110,16 @@ test('the Create page opens; the bundle has no templates yet', async ({
   ).toBeVisible();
   await shot(page, '04-create');
 });
+
+test('the Installed Actions page documents haven:vault:provision', async ({
+  page,
+}) => {
+  await page.goto('/create/actions');
+  await expect(
+    page.getByRole('heading', { name: 'haven:vault:provision' }),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Provisions an app in Vault: its KV v2 path').first(),
+  ).toBeVisible();
+  await shot(page, '05-installed-actions');
+});

@@ -16,6 +16,9 @@ async function main(argv: string[]) {
   console.log(
     `[haven-doubles] Kubernetes API double (cluster "${SANDBOX_DOUBLES.kubernetes.clusterName}", empty) on ${sandbox.urls.kubernetes}`,
   );
+  console.log(
+    `[haven-doubles] Vault double (kv-apps/, auth/kubernetes/, templated policy haven-apps) on ${sandbox.urls.vault}`,
+  );
 
   let stopping = false;
   const stop = async (code: number) => {

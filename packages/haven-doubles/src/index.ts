@@ -14,7 +14,29 @@ export {
 export { RESOURCE_TYPES, type ResourceType } from './kubernetes/resources';
 export { serveOnLoopback, type LoopbackServer } from './http/loopback';
 export {
+  createVaultDouble,
+  type ActiveVaultFault,
+  type VaultDouble,
+  type VaultDoubleOptions,
+  type VaultDoubleState,
+  type VaultFault,
+  type VaultFaults,
+  type VaultKubernetesLogin,
+  type VaultKubernetesRole,
+  type VaultKvKeySnapshot,
+  type VaultKvVersionSnapshot,
+  type VaultRecordedRequest,
+  type VaultTokenSpec,
+} from './vault/vaultDouble';
+export { VAULT_FAULT_ERRORS } from './vault/faults';
+export {
+  startVaultDoubleOnLoopback,
+  VAULT_SANDBOX,
+  type RunningVaultDouble,
+} from './vault/vaultSandbox';
+export {
   SANDBOX_DOUBLES,
   startSandboxDoubles,
   type RunningSandbox,
 } from './sandbox';
+export { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';

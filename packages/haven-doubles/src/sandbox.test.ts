@@ -23,6 +23,48 @@ describe('the local sandbox', () => {
     ]);
   });
 
+  it('points haven.vault at the Vault double with the sandbox Backstage token', () => {
+    const config = parse(
+      fs.readFileSync(path.join(findRepoRoot(), 'app-config.yaml'), 'utf8'),
+    );
+    const v = SANDBOX_DOUBLES.vault;
+    expect(config.haven.vault).toMatchObject({
+      address: `http://127.0.0.1:${v.port}`,
+      auth: { method: 'token', token: v.backstageToken },
+      policyMode: 'templated',
+      templatedPolicy: 'haven-apps',
+      environments: {
+        sandbox: {
+          kvMount: v.kvMount,
+          kubernetesAuthMount: v.kubernetesAuthMount,
+          pathPrefix: v.pathPrefix,
+        },
+      },
+    });
+  });
+
+  it('serves the Vault double over loopback, set up as README.md tells an administrator', async () => {
+    const sandbox = await startSandboxDoubles({ anyPort: true });
+    try {
+      const res = await fetch(
+        `${sandbox.urls.vault}/v1/sys/policies/acl/haven-apps`,
+        {
+          headers: { 'x-vault-token': SANDBOX_DOUBLES.vault.backstageToken },
+        },
+      );
+      expect(res.status).toBe(200);
+      const denied = await fetch(
+        `${sandbox.urls.vault}/v1/sys/policies/acl/root`,
+        {
+          headers: { 'x-vault-token': SANDBOX_DOUBLES.vault.backstageToken },
+        },
+      );
+      expect(denied.status).toBe(403);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('serves the Kubernetes double over loopback, empty', async () => {
     const sandbox = await startSandboxDoubles({ anyPort: true });
     try {

@@ -1,5 +1,7 @@
 import { createKubernetesDouble } from './kubernetes/kubernetesDouble';
 import { serveOnLoopback } from './http/loopback';
+import { startVaultDoubleOnLoopback } from './vault/vaultSandbox';
+import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
 
 /**
  * The doubles of the local sandbox and where they listen. app-config.yaml
@@ -11,6 +13,16 @@ export const SANDBOX_DOUBLES = {
     clusterName: 'haven-sandbox',
     port: 7101,
     token: 'haven-sandbox-not-a-secret',
+  },
+  vault: {
+    port: 7102,
+    rootToken: 'haven-sandbox-vault-root-not-a-secret',
+    /** Backstage's token in the sandbox: README.md's least-privilege policy, templated mode. */
+    backstageToken: 'haven-sandbox-backstage-not-a-secret',
+    kvMount: 'kv-apps',
+    pathPrefix: 'apps',
+    kubernetesAuthMount: 'kubernetes',
+    kubernetesAuthAccessor: 'auth_kubernetes_5a4d1b2c',
   },
 } as const;
 
@@ -29,9 +41,37 @@ export async function startSandboxDoubles(
       createKubernetesDouble({ baseUrl: origin, token: k8s.token }).handlers,
     { port: options.anyPort ? 0 : k8s.port, name: 'Kubernetes API' },
   );
-  const servers = [kubernetes];
+  const v = SANDBOX_DOUBLES.vault;
+  const vault = await startVaultDoubleOnLoopback(options.anyPort ? 0 : v.port, {
+    rootToken: v.rootToken,
+    kvMounts: [v.kvMount],
+    kubernetesAuthMounts: [
+      { path: v.kubernetesAuthMount, accessor: v.kubernetesAuthAccessor },
+    ],
+    policies: [
+      {
+        name: 'haven-backstage',
+        policy: backstageVaultPolicy({
+          kvMount: v.kvMount,
+          kubernetesAuthMount: v.kubernetesAuthMount,
+          pathPrefix: v.pathPrefix,
+          perApp: false,
+        }),
+      },
+      {
+        name: 'haven-apps',
+        policy: templatedAppsPolicy({
+          kvMount: v.kvMount,
+          pathPrefix: v.pathPrefix,
+          accessor: v.kubernetesAuthAccessor,
+        }),
+      },
+    ],
+    tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
+  });
+  const servers = [kubernetes, vault];
   return {
-    urls: { kubernetes: kubernetes.url },
+    urls: { kubernetes: kubernetes.url, vault: vault.url },
     stop: async () => {
       await Promise.all(servers.map(s => s.close()));
     },

@@ -55,6 +55,11 @@ export async function serveOnLoopback(
         );
         return;
       }
+      if (response.type === 'error') {
+        // An injected connection reset (HttpResponse.error()): drop the socket.
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {

@@ -71,6 +71,8 @@ interface RequestOptions {
   idempotent: boolean;
   /** Sent without a token (logins). */
   anonymous?: boolean;
+  /** Sent with this token instead of the current one (renewal). */
+  token?: string;
   /** Statuses returned to the caller instead of thrown (404 on reads). */
   accept?: number[];
 }
@@ -140,12 +142,18 @@ export class VaultClient {
 
   /** renew-self: extends the token in use by its increment (or its default). */
   async renewSelf(incrementSeconds?: number): Promise<void> {
+    await this.renew(await this.currentToken(), incrementSeconds);
+  }
+
+  private async renew(token: string, incrementSeconds?: number): Promise<void> {
     const { body } = await this.request('POST', 'auth/token/renew-self', {
       idempotent: true,
+      token,
       body: incrementSeconds ? { increment: `${incrementSeconds}s` } : {},
     });
-    if (body?.auth)
+    if (body?.auth) {
       this.rememberLease(body.auth.lease_duration, body.auth.renewable);
+    }
   }
 
   // --------------------------------------------------------------- mounts
@@ -356,7 +364,7 @@ export class VaultClient {
   private async refreshToken(): Promise<string> {
     if (this.token && this.tokenRenewable && this.tokenExpiresAt > this.now()) {
       try {
-        await this.renewSelf();
+        await this.renew(this.token);
         return this.token;
       } catch {
         // Renewal can fail at max TTL; a new login follows.
@@ -398,8 +406,9 @@ export class VaultClient {
     const maxAttempts = options.idempotent ? this.retry.maxAttempts : 1;
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
-      if (!options.anonymous)
-        headers['x-vault-token'] = await this.currentToken();
+      if (!options.anonymous) {
+        headers['x-vault-token'] = options.token ?? (await this.currentToken());
+      }
       if (this.namespace) headers['x-vault-namespace'] = this.namespace;
       if (options.body !== undefined)
         headers['content-type'] = 'application/json';

@@ -7,34 +7,28 @@ import {
   VaultClient,
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
+import {
+  backstageVaultPolicy,
+  templatedAppsPolicy,
+} from '@haven-plus/haven-doubles';
 import { createVaultProvisionAction } from '../vaultProvision';
 
-/** The HCL policy README.md gives Backstage's own token (templated mode), per environment mount. */
+/** Backstage's own policy from README.md, for the mounts the tests use. */
 export const backstagePolicy = (opts: {
   kvMount: string;
   authMount: string;
   perApp: boolean;
 }) =>
-  [
-    'path "sys/mounts" { capabilities = ["read"] }',
-    'path "sys/auth" { capabilities = ["read"] }',
-    'path "sys/policies/acl/haven-apps" { capabilities = ["read"] }',
-    `path "auth/${opts.authMount}/role/haven-*" { capabilities = ["create", "update", "read"] }`,
-    `path "${opts.kvMount}/data/apps/*" { capabilities = ["create"] }`,
-    `path "${opts.kvMount}/metadata/apps/*" { capabilities = ["read"] }`,
-    ...(opts.perApp
-      ? [
-          'path "sys/policies/acl/haven-app-*" { capabilities = ["create", "update", "read"] }',
-        ]
-      : []),
-  ].join('\n');
+  backstageVaultPolicy({
+    kvMount: opts.kvMount,
+    kubernetesAuthMount: opts.authMount,
+    pathPrefix: 'apps',
+    perApp: opts.perApp,
+  });
 
-/** The shared identity-templated policy an administrator creates once (README.md). */
+/** The shared templated policy from README.md. */
 export const templatedPolicy = (kvMount: string, accessor: string) =>
-  [
-    `path "${kvMount}/data/apps/{{identity.entity.aliases.${accessor}.metadata.service_account_namespace}}/*" { capabilities = ["read"] }`,
-    `path "${kvMount}/metadata/apps/{{identity.entity.aliases.${accessor}.metadata.service_account_namespace}}/*" { capabilities = ["read", "list"] }`,
-  ].join('\n');
+  templatedAppsPolicy({ kvMount, pathPrefix: 'apps', accessor });
 
 export function havenConfig(opts: {
   address: string;

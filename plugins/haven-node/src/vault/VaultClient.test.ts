@@ -1,0 +1,283 @@
+import { setupServer } from 'msw/node';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  createVaultDouble,
+  type VaultDoubleOptions,
+} from '@haven-plus/haven-doubles';
+import { VaultClient, type VaultClientOptions } from './VaultClient';
+import { VaultCasMismatchError, VaultUnavailableError } from './errors';
+
+const VAULT = 'http://vault.double.test';
+const ROOT = 'root-token';
+
+const OPS = {
+  name: 'ops',
+  policy: 'path "sys/mounts" { capabilities = ["read"] }',
+};
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function vault(options: Partial<VaultDoubleOptions> = {}) {
+  const double = createVaultDouble({
+    baseUrl: VAULT,
+    rootToken: ROOT,
+    kvMounts: ['kv-apps'],
+    ...options,
+  });
+  server.use(...double.handlers);
+  return double;
+}
+
+const client = (options: Partial<VaultClientOptions> = {}) =>
+  new VaultClient({
+    address: VAULT,
+    auth: { method: 'token', token: ROOT },
+    retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    timeoutMs: 500,
+    ...options,
+  });
+
+describe('VaultClient', () => {
+  it('reads mounts, auth mounts and the token, as typed values', async () => {
+    vault({
+      kubernetesAuthMounts: [
+        { path: 'kubernetes', accessor: 'auth_kubernetes_9' },
+      ],
+    });
+    const c = client();
+    expect(await c.listMounts()).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'kv-apps',
+          type: 'kv',
+          accessor: expect.any(String),
+          version: '2',
+        },
+      ]),
+    );
+    expect(await c.listAuthMounts()).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'kubernetes',
+          type: 'kubernetes',
+          accessor: 'auth_kubernetes_9',
+          version: undefined,
+        },
+      ]),
+    );
+    expect((await c.lookupSelf()).policies).toContain('root');
+  });
+
+  it('seeds a KV key once with cas 0, and reports the conflict on a second seed', async () => {
+    const double = vault();
+    const c = client();
+    expect(await c.readKvMetadata('kv-apps', 'apps/a/b')).toBeUndefined();
+    expect(
+      await c.writeKv('kv-apps', 'apps/a/b', { value: 'v1' }, { cas: 0 }),
+    ).toBe(1);
+    await expect(
+      c.writeKv('kv-apps', 'apps/a/b', { value: 'v2' }, { cas: 0 }),
+    ).rejects.toBeInstanceOf(VaultCasMismatchError);
+    const meta = await c.readKvMetadata('kv-apps', 'apps/a/b');
+    expect(meta).toMatchObject({
+      currentVersion: 1,
+      versions: { '1': { destroyed: false, deletionTime: '' } },
+    });
+    expect(
+      double.state.kvKey('kv-apps', 'apps/a/b')?.versions.map(v => v.data),
+    ).toEqual([{ value: 'v1' }]);
+  });
+
+  it('round-trips policies and Kubernetes roles', async () => {
+    vault({ kubernetesAuthMounts: ['kubernetes'] });
+    const c = client();
+    expect(await c.readPolicy('app-x')).toBeUndefined();
+    await c.writePolicy(
+      'app-x',
+      '{"path":{"kv-apps/data/x/*":{"capabilities":["read"]}}}',
+    );
+    expect(JSON.parse((await c.readPolicy('app-x'))!)).toEqual({
+      path: { 'kv-apps/data/x/*': { capabilities: ['read'] } },
+    });
+    const role = {
+      boundServiceAccountNames: ['orders'],
+      boundServiceAccountNamespaces: ['shop'],
+      audience: 'vault',
+      tokenPolicies: ['app-x'],
+      tokenTtl: 3600,
+      tokenMaxTtl: 14400,
+    };
+    await c.writeKubernetesRole('kubernetes', 'haven-shop-orders', role);
+    expect(
+      await c.readKubernetesRole('kubernetes', 'haven-shop-orders'),
+    ).toEqual(role);
+    // Without an audience Vault answers 200 with a warning instead of 204: both are success.
+    await c.writeKubernetesRole('kubernetes', 'no-audience', {
+      ...role,
+      audience: undefined,
+    });
+    expect(
+      (await c.readKubernetesRole('kubernetes', 'no-audience'))?.audience,
+    ).toBeUndefined();
+  });
+
+  it('rejects an unsafe path segment before sending anything', async () => {
+    const double = vault();
+    await expect(
+      client().readKvMetadata('kv-apps', 'apps/../sys'),
+    ).rejects.toBeInstanceOf(InputError);
+    await expect(client().readPolicy('a/b')).rejects.toBeInstanceOf(InputError);
+    expect(double.requests).toEqual([]);
+  });
+
+  it('scopes every call to its namespace with X-Vault-Namespace', async () => {
+    const double = vault({
+      namespaces: ['team-a'],
+      kvMounts: [{ path: 'kv-apps', namespace: 'team-a' }],
+    });
+    await client({ namespace: 'team-a' }).writeKv(
+      'kv-apps',
+      'x',
+      { value: 'v' },
+      { cas: 0 },
+    );
+    expect(double.state.kvKey('kv-apps', 'x', 'team-a')?.currentVersion).toBe(
+      1,
+    );
+    expect(double.requests.map(r => r.namespace)).toEqual(['team-a']);
+    // The root namespace has no such mount.
+    await expect(
+      client().writeKv('kv-apps', 'x', { value: 'v' }, { cas: 0 }),
+    ).rejects.toThrow();
+  });
+
+  it('retries an idempotent call through 503 and 429, and says so when it gives up', async () => {
+    const double = vault();
+    double.faults.inject({
+      method: 'GET',
+      path: 'sys/mounts',
+      status: 503,
+      times: 1,
+    });
+    double.faults.inject({
+      method: 'GET',
+      path: 'sys/mounts',
+      status: 429,
+      times: 1,
+    });
+    await expect(client().listMounts()).resolves.toEqual(expect.any(Array));
+    expect(
+      double.requests
+        .filter(r => r.path === '/v1/sys/mounts')
+        .map(r => r.status),
+    ).toEqual([503, 429, 200]);
+
+    double.faults.inject({ method: 'GET', path: 'sys/mounts', status: 500 });
+    const error = await client()
+      .listMounts()
+      .catch(e => e);
+    expect(error).toBeInstanceOf(VaultUnavailableError);
+    expect(error.message).toContain('after 4 attempt(s)');
+  });
+
+  it('never retries a secret write, whose answer could have been lost', async () => {
+    const double = vault();
+    double.faults.inject({
+      method: 'POST',
+      path: 'kv-apps/data/*',
+      status: 500,
+      times: 1,
+    });
+    await expect(
+      client().writeKv('kv-apps', 'k', { value: 'v' }, { cas: 0 }),
+    ).rejects.toBeInstanceOf(VaultUnavailableError);
+    expect(
+      double.requests.filter(r => r.path.startsWith('/v1/kv-apps/data')),
+    ).toHaveLength(1);
+  });
+
+  it('maps permission denied to NotAllowedError with what to do', async () => {
+    vault({ tokens: [{ token: 'weak', policies: [] }] });
+    const error = await client({ auth: { method: 'token', token: 'weak' } })
+      .readPolicy('anything')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe(
+      'Vault GET sys/policies/acl/anything answered 403: permission denied. Backstage\'s Vault token lacks a capability on this path, or has expired: see "Vault policy for Backstage" in the README.',
+    );
+  });
+
+  it('logs in with AppRole, renews before a third of the lease is left, and logs in again at the end', async () => {
+    let now = Date.parse('2026-11-24T10:00:00Z');
+    const double = vault({
+      now: () => new Date(now),
+      policies: [OPS],
+      appRole: {
+        roles: [
+          {
+            roleName: 'backstage',
+            roleId: 'role-id',
+            secretId: 'secret-id',
+            policies: ['ops'],
+            ttlSeconds: 600,
+          },
+        ],
+      },
+    });
+    const c = client({
+      auth: { method: 'approle', roleId: 'role-id', secretId: 'secret-id' },
+      now: () => now,
+    });
+    await c.listMounts();
+    now += 300_000; // half the lease used: still fresh
+    await c.listMounts();
+    now += 150_000; // a quarter left: renew
+    await c.listMounts();
+    const paths = double.requests.map(r => r.path);
+    console.log(JSON.stringify(double.requests));
+    expect(paths.filter(p => p === '/v1/auth/approle/login')).toHaveLength(1);
+    expect(paths.filter(p => p === '/v1/auth/token/renew-self')).toHaveLength(
+      1,
+    );
+    expect(double.state.issuedTokenCount).toBe(1);
+
+    now += 3_600_000; // long past the lease: a new login
+    await c.listMounts();
+    expect(double.state.issuedTokenCount).toBe(2);
+  });
+
+  it('logs in with a Kubernetes service-account token read at login time', async () => {
+    const double = vault({
+      policies: [OPS],
+      kubernetesAuthMounts: ['kubernetes'],
+      kubernetesLogins: [
+        {
+          jwt: 'sa-jwt',
+          serviceAccountName: 'backstage',
+          serviceAccountNamespace: 'backstage',
+          audiences: ['vault'],
+        },
+      ],
+    });
+    const root = client();
+    await root.writeKubernetesRole('kubernetes', 'backstage', {
+      boundServiceAccountNames: ['backstage'],
+      boundServiceAccountNamespaces: ['backstage'],
+      audience: 'vault',
+      tokenPolicies: ['ops'],
+      tokenTtl: 600,
+      tokenMaxTtl: 600,
+    });
+    const jwt = jest.fn(async () => 'sa-jwt');
+    await client({
+      auth: { method: 'kubernetes', role: 'backstage', jwt },
+    }).listMounts();
+    expect(jwt).toHaveBeenCalledTimes(1);
+    expect(double.requests.map(r => r.path)).toContain(
+      '/v1/auth/kubernetes/login',
+    );
+  });
+});
