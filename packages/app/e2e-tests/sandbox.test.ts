@@ -94,21 +94,63 @@ test('an Open WebUI entity page shows its owner, system and an empty Kubernetes 
   await shot(page, '03-entity-kubernetes');
 });
 
-test('the Create page opens; the bundle has no templates yet', async ({
+test('Create provisions an app in the Vault double and shows the plan, never the secret', async ({
   page,
 }) => {
+  const supplied = 'e2e-supplied-secret-3b7d1f';
   await sidebar(page)
     .getByRole('link', { name: 'Create', exact: true })
     .click();
-  await expect(page).toHaveURL(/\/create/);
   await expect(
     page.getByRole('heading', { name: 'Create', level: 1 }),
   ).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Templates' })).toBeVisible();
-  await expect(
-    page.getByText('No templates found that match your filter.'),
-  ).toBeVisible();
+  await expect(page.getByText('Provision an app in Vault')).toBeVisible();
   await shot(page, '04-create');
+
+  await page
+    .locator('article, .MuiCard-root')
+    .filter({ hasText: 'Provision an app in Vault' })
+    .getByRole('button', { name: 'Choose' })
+    .click();
+  await page.getByRole('textbox', { name: /App name/ }).fill('e2e-webui');
+  await page
+    .getByRole('textbox', { name: /Kubernetes namespace/ })
+    .fill('voorbeeld');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(page.getByText('Generated secrets')).toBeVisible();
+  await page
+    .getByRole('textbox', { name: /Supplied secret name/ })
+    .fill('api-key');
+  await page.getByLabel(/Supplied secret value/).fill(supplied);
+  await shot(page, '05-create-form');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  await expect(
+    page.getByRole('link', { name: 'Secrets in Vault' }),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByText(/Role haven-voorbeeld-e2e-webui/)).toBeVisible();
+  await page.getByRole('button', { name: /Show Logs/i }).click();
+  await expect(
+    page.getByText(/Vault plan for voorbeeld\/e2e-webui/).first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByText(/secret apps\/voorbeeld\/e2e-webui\/session-key: create/)
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByText(
+        /secret apps\/voorbeeld\/e2e-webui\/api-key: created, version 1/,
+      )
+      .first(),
+  ).toBeVisible();
+  expect(await page.content()).not.toContain(supplied);
+  await shot(page, '06-create-task');
 });
 
 test('the Installed Actions page documents haven:vault:provision', async ({
@@ -121,5 +163,5 @@ test('the Installed Actions page documents haven:vault:provision', async ({
   await expect(
     page.getByText('Provisions an app in Vault: its KV v2 path').first(),
   ).toBeVisible();
-  await shot(page, '05-installed-actions');
+  await shot(page, '07-installed-actions');
 });

@@ -19,8 +19,29 @@ const BACKSTAGE_TOKEN = 'backstage-token-7c1e9a4d';
 const SUPPLIED = 'sup3r-s3cret-supplied-value-41f9';
 const ACCESSOR = 'auth_kubernetes_0a1b2c3d';
 
+const real =
+  process.env.HAVEN_TEST_VAULT_ADDR && process.env.HAVEN_TEST_VAULT_TOKEN
+    ? {
+        address: process.env.HAVEN_TEST_VAULT_ADDR.replace(/\/+$/, ''),
+        token: process.env.HAVEN_TEST_VAULT_TOKEN,
+      }
+    : undefined;
+if (!real) {
+  // eslint-disable-next-line no-console
+  console.warn(
+    'SKIPPED: haven:vault:provision against a real Vault/OpenBao (set HAVEN_TEST_VAULT_ADDR and HAVEN_TEST_VAULT_TOKEN, a token that may enable mounts, e.g. a dev server root token)',
+  );
+}
+
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest: (request, print) => {
+      if (!real || new URL(request.url).origin !== new URL(real.address).origin)
+        print.error();
+    },
+  }),
+);
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
@@ -457,3 +478,59 @@ describe('haven:vault:provision keeps secrets out of everything it leaves', () =
     expect(ok.logs.length).toBeGreaterThan(3);
   });
 });
+
+(real ? describe : describe.skip)(
+  'haven:vault:provision against a real Vault/OpenBao',
+  () => {
+    const suffix = Date.now().toString(36);
+    const kvMount = `haven-test-kv-${suffix}`;
+    const authMount = `haven-test-k8s-${suffix}`;
+    const sys = (method: string, p: string, body?: unknown) =>
+      fetch(`${real!.address}/v1/${p}`, {
+        method,
+        headers: {
+          'x-vault-token': real!.token,
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    beforeAll(async () => {
+      expect(
+        (
+          await sys('POST', `sys/mounts/${kvMount}`, {
+            type: 'kv',
+            options: { version: '2' },
+          })
+        ).ok,
+      ).toBe(true);
+      expect(
+        (await sys('POST', `sys/auth/${authMount}`, { type: 'kubernetes' })).ok,
+      ).toBe(true);
+    });
+    afterAll(async () => {
+      await sys('DELETE', `sys/mounts/${kvMount}`);
+      await sys('DELETE', `sys/auth/${authMount}`);
+      await sys('DELETE', 'sys/policies/acl/haven-app-voorbeeld-open-webui');
+    });
+
+    it('provisions in per-app mode, then a re-run plans and performs no write', async () => {
+      const cfg = havenConfig({
+        address: real!.address,
+        token: real!.token,
+        perApp: true,
+        kvMount,
+        authMount,
+      });
+      const first = await runAction(cfg, input, { secrets });
+      expect(first.error).toBeUndefined();
+      // KV v2 may answer "Upgrading from non-versioned..." right after mounting: the client retries reads.
+      const again = await runAction(cfg, input, { secrets });
+      expect(again.error).toBeUndefined();
+      expect(
+        planOf(again).every(line => /: (unchanged|exists)$/.test(line)),
+      ).toBe(true);
+      expect(visible(first) + visible(again)).not.toContain(SUPPLIED);
+    });
+  },
+);
