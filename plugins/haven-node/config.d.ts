@@ -54,17 +54,20 @@ export interface Config {
       tokenTtl?: number;
       /** Role token max TTL in seconds (default 14400). */
       tokenMaxTtl?: number;
-      /** Per environment: where the app's secrets and role live. */
-      environments: {
-        [name: string]: {
-          /** KV v2 mount, e.g. "kv-apps". */
-          kvMount: string;
-          /** Kubernetes auth mount of this environment's cluster, e.g. "kubernetes-prod". */
-          kubernetesAuthMount: string;
-          /** Optional folder inside the mount; app paths are <prefix>/<namespace>/<app>. */
-          pathPrefix?: string;
-        };
-      };
+      /**
+       * Per environment: where the app's secrets and role live. A list, so a
+       * later config file replaces the whole list instead of merging into it.
+       */
+      environments: Array<{
+        /** Environment name, as the template offers it (a DNS-1123 label). */
+        name: string;
+        /** KV v2 mount, e.g. "kv-apps". */
+        kvMount: string;
+        /** Kubernetes auth mount of this environment's cluster, e.g. "kubernetes-prod". */
+        kubernetesAuthMount: string;
+        /** Optional folder inside the mount; app paths are <prefix>/<namespace>/<app>. */
+        pathPrefix?: string;
+      }>;
     };
   };
 }

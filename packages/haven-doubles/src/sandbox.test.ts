@@ -33,13 +33,14 @@ describe('the local sandbox', () => {
       auth: { method: 'token', token: v.backstageToken },
       policyMode: 'templated',
       templatedPolicy: 'haven-apps',
-      environments: {
-        sandbox: {
+      environments: [
+        {
+          name: 'sandbox',
           kvMount: v.kvMount,
           kubernetesAuthMount: v.kubernetesAuthMount,
           pathPrefix: v.pathPrefix,
         },
-      },
+      ],
     });
   });
 

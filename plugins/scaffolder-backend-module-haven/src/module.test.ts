@@ -28,9 +28,13 @@ describe('scaffolderModuleHaven', () => {
         vault: {
           address: 'http://127.0.0.1:8200',
           auth: { method: 'token', token: 'x' },
-          environments: {
-            sandbox: { kvMount: 'kv-apps', kubernetesAuthMount: 'kubernetes' },
-          },
+          environments: [
+            {
+              name: 'sandbox',
+              kvMount: 'kv-apps',
+              kubernetesAuthMount: 'kubernetes',
+            },
+          ],
         },
       },
     });
@@ -51,12 +55,16 @@ describe('scaffolderModuleHaven', () => {
           vault: {
             address: 'http://127.0.0.1:8200',
             auth: { method: 'token', token: 'x' },
-            environments: {
-              sandbox: { kvMount: '../kv', kubernetesAuthMount: 'kubernetes' },
-            },
+            environments: [
+              {
+                name: 'sandbox',
+                kvMount: '../kv',
+                kubernetesAuthMount: 'kubernetes',
+              },
+            ],
           },
         },
       }),
-    ).rejects.toThrow('haven.vault.environments.sandbox.kvMount');
+    ).rejects.toThrow('haven.vault.environments[0] (sandbox).kvMount');
   });
 });

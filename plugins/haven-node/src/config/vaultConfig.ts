@@ -97,28 +97,29 @@ export function readHavenVaultConfig(
   }
 
   const environments: Record<string, HavenVaultEnvironment> = {};
-  const envs = config.getConfig('environments');
-  for (const name of envs.keys()) {
-    assertDnsLabel(name, `haven.vault.environments key`);
-    const env = envs.getConfig(name);
+  config.getConfigArray('environments').forEach((env, i) => {
+    const name = assertDnsLabel(
+      env.getString('name'),
+      `haven.vault.environments[${i}].name`,
+    );
+    if (environments[name]) {
+      throw new Error(`haven.vault.environments names "${name}" twice`);
+    }
+    const key = `haven.vault.environments[${i}] (${name})`;
     const pathPrefix = env.getOptionalString('pathPrefix');
     environments[name] = {
-      kvMount: assertVaultPath(
-        env.getString('kvMount'),
-        `haven.vault.environments.${name}.kvMount`,
-      ).join('/'),
+      kvMount: assertVaultPath(env.getString('kvMount'), `${key}.kvMount`).join(
+        '/',
+      ),
       kubernetesAuthMount: assertVaultPath(
         env.getString('kubernetesAuthMount'),
-        `haven.vault.environments.${name}.kubernetesAuthMount`,
+        `${key}.kubernetesAuthMount`,
       ).join('/'),
       pathPrefix: pathPrefix
-        ? assertVaultPath(
-            pathPrefix,
-            `haven.vault.environments.${name}.pathPrefix`,
-          ).join('/')
+        ? assertVaultPath(pathPrefix, `${key}.pathPrefix`).join('/')
         : undefined,
     };
-  }
+  });
   if (Object.keys(environments).length === 0) {
     throw new Error(
       'haven.vault.environments must name at least one environment',

@@ -1,3 +1,4 @@
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
@@ -7,7 +8,7 @@ import {
 import { VaultClient, type VaultClientOptions } from './VaultClient';
 import { VaultCasMismatchError, VaultUnavailableError } from './errors';
 
-const VAULT = 'http://vault.double.test';
+const VAULT = 'https://vault.double.test';
 const ROOT = 'root-token';
 
 const OPS = {
@@ -237,7 +238,6 @@ describe('VaultClient', () => {
     now += 150_000; // a quarter left: renew
     await c.listMounts();
     const paths = double.requests.map(r => r.path);
-    console.log(JSON.stringify(double.requests));
     expect(paths.filter(p => p === '/v1/auth/approle/login')).toHaveLength(1);
     expect(paths.filter(p => p === '/v1/auth/token/renew-self')).toHaveLength(
       1,
@@ -279,5 +279,33 @@ describe('VaultClient', () => {
     expect(double.requests.map(r => r.path)).toContain(
       '/v1/auth/kubernetes/login',
     );
+  });
+
+  it('never follows a redirect, which would carry the token elsewhere', async () => {
+    server.use(
+      http.all(`${VAULT}/v1/*`, () =>
+        HttpResponse.text('', {
+          status: 307,
+          headers: { location: 'https://elsewhere.test/v1/sys/mounts' },
+        }),
+      ),
+      http.all('https://elsewhere.test/*', () => {
+        throw new Error('the redirect was followed');
+      }),
+    );
+    const error = await client()
+      .listMounts()
+      .catch(e => e);
+    expect(error).toBeInstanceOf(VaultUnavailableError);
+    expect(error.message).toContain(
+      'answered a 307 redirect, which is not followed',
+    );
+  });
+
+  it('accepts plain http only on loopback', () => {
+    expect(() => client({ address: 'http://vault.example.nl:8200' })).toThrow(
+      'Vault address must be https://',
+    );
+    expect(() => client({ address: 'http://127.0.0.1:8200' })).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import {
 } from '@haven-plus/plugin-haven-common';
 import {
   vaultErrorFromStatus,
+  vaultRedirected,
   vaultUnreachable,
   type VaultCall,
 } from './errors';
@@ -73,6 +74,8 @@ interface RequestOptions {
   anonymous?: boolean;
   /** Sent with this token instead of the current one (renewal). */
   token?: string;
+  /** Retry answers that mean "not applied" (429, 503, ...) though not idempotent. */
+  retryRefused?: boolean;
   /** Statuses returned to the caller instead of thrown (404 on reads). */
   accept?: number[];
 }
@@ -109,8 +112,11 @@ export class VaultClient {
   constructor(options: VaultClientOptions) {
     const address = options.address.replace(/\/+$/, '');
     const url = new URL(address);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new Error(`Vault address must be http(s)://, got ${url.protocol}`);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new Error(
+        `Vault address must be https:// (plain http is accepted only on loopback), got ${url.protocol}//${url.host}`,
+      );
     }
     this.address = address;
     this.namespace = options.namespace?.replace(/^\/+|\/+$/g, '') || undefined;
@@ -304,9 +310,10 @@ export class VaultClient {
   }
 
   /**
-   * Writes a new version with check-and-set: `cas: 0` creates only. Not
-   * retried (a lost answer would make a retry look like a conflict); a
-   * mismatch throws VaultCasMismatchError. Returns the new version number.
+   * Writes a new version with check-and-set: `cas: 0` creates only. Retried
+   * only on answers that mean it was not applied (429, 503, ...), never after
+   * a lost answer; a mismatch throws VaultCasMismatchError. Returns the new
+   * version number.
    */
   async writeKv(
     mount: string,
@@ -364,10 +371,12 @@ export class VaultClient {
   private async refreshToken(): Promise<string> {
     if (this.token && this.tokenRenewable && this.tokenExpiresAt > this.now()) {
       try {
+        const before = this.tokenLeaseMs;
         await this.renew(this.token);
-        return this.token;
+        // At its max TTL a token renews to ever shorter leases: log in anew.
+        if (this.tokenLeaseMs >= before / 2) return this.token;
       } catch {
-        // Renewal can fail at max TTL; a new login follows.
+        // Renewal can fail; a new login follows.
       }
     }
     const auth = this.auth;
@@ -403,17 +412,24 @@ export class VaultClient {
   ): Promise<Answer> {
     const call: VaultCall = { method, path: apiPath };
     const started = this.now();
-    const maxAttempts = options.idempotent ? this.retry.maxAttempts : 1;
+    // Status-only retries (the request was refused, so not applied) are safe
+    // for create-only writes too; connection errors are not.
+    const statusAttempts =
+      options.idempotent || options.retryRefused ? this.retry.maxAttempts : 1;
+    const networkAttempts = options.idempotent ? this.retry.maxAttempts : 1;
+    let reloggedIn = false;
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (!options.anonymous) {
         headers['x-vault-token'] = options.token ?? (await this.currentToken());
       }
       if (this.namespace) headers['x-vault-namespace'] = this.namespace;
-      if (options.body !== undefined)
+      if (options.body !== undefined) {
         headers['content-type'] = 'application/json';
+      }
 
       let response: Response;
+      let text: string;
       const signal = AbortSignal.timeout(this.timeoutMs);
       try {
         response = await this.fetchFn(`${this.address}/v1/${apiPath}`, {
@@ -424,13 +440,18 @@ export class VaultClient {
               ? undefined
               : JSON.stringify(options.body),
           signal,
+          // Never follow a redirect: it would carry the token and the body
+          // (which may hold a secret) to wherever the redirect points.
+          redirect: 'manual',
         });
+        text = await response.text();
       } catch {
         if (
-          attempt < maxAttempts &&
+          attempt < networkAttempts &&
           (await this.waitBeforeRetry(attempt, started))
-        )
+        ) {
           continue;
+        }
         throw vaultUnreachable(
           call,
           signal.aborted,
@@ -439,7 +460,9 @@ export class VaultClient {
         );
       }
 
-      const text = await response.text();
+      if (response.status >= 300 && response.status < 400) {
+        throw vaultRedirected(call, response.status);
+      }
       let body: Envelope | undefined;
       try {
         body = text ? (JSON.parse(text) as Envelope) : undefined;
@@ -450,9 +473,21 @@ export class VaultClient {
         return { status: response.status, body };
       }
       const errors = strings(body?.errors);
+      // A login token revoked or expired early: log in again, once.
+      if (
+        response.status === 403 &&
+        !options.anonymous &&
+        !options.token &&
+        this.auth.method !== 'token' &&
+        !reloggedIn
+      ) {
+        reloggedIn = true;
+        this.token = undefined;
+        continue;
+      }
       if (
         isRetryableStatus(response.status, errors) &&
-        attempt < maxAttempts &&
+        attempt < statusAttempts &&
         (await this.waitBeforeRetry(
           attempt,
           started,

@@ -102,3 +102,12 @@ export function vaultUnreachable(
     `${describe(call)} ${what} after ${attempts} attempt(s). ${next}`,
   );
 }
+
+/** Vault (or something in front of it) answered with a redirect, which is never followed. @internal */
+export function vaultRedirected(call: VaultCall, status: number): Error {
+  return new VaultUnavailableError(
+    `${describe(
+      call,
+    )} answered a ${status} redirect, which is not followed (it would carry the token elsewhere). Point haven.vault.address at the active Vault node or its load balancer.`,
+  );
+}

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
   HavenVaultConfig,
   KubernetesAuthRole,
@@ -25,6 +25,7 @@ export interface PlanItem {
 export interface DesiredState {
   kvMount: string;
   kubernetesAuthMount: string;
+  pathPrefix?: string;
   appPath: string;
   /** Per-app mode only. */
   policy?: { name: string; document: VaultPolicyDocument };
@@ -79,7 +80,9 @@ export function desiredState(
   const appPath = [env.pathPrefix, input.namespace, input.component]
     .filter(Boolean)
     .join('/');
-  const suffix = `${input.namespace}-${input.component}`;
+  // '.' cannot occur in a DNS-1123 label, so namespace "a-b" with app "c" and
+  // namespace "a" with app "b-c" never share a role or policy name.
+  const suffix = `${input.namespace}.${input.component}`;
   const perApp = config.policyMode === 'per-app';
   const policyName = perApp
     ? `${config.policyPrefix}${suffix}`
@@ -87,6 +90,7 @@ export function desiredState(
   return {
     kvMount: env.kvMount,
     kubernetesAuthMount: env.kubernetesAuthMount,
+    pathPrefix: env.pathPrefix,
     appPath,
     policy: perApp
       ? { name: policyName, document: appReadPolicy(env.kvMount, appPath) }
@@ -141,8 +145,31 @@ function roleStep(
       detail: `binds ${spec.boundServiceAccountNamespaces[0]}/${spec.boundServiceAccountNames[0]} to ${desired.policyName}`,
     };
   }
-  if (sameRole(current, spec))
+  if (sameRole(current, spec)) {
     return { action: 'unchanged', detail: `binds to ${desired.policyName}` };
+  }
+  const same = (a: string[], b: string[]) =>
+    JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  if (
+    !same(current.boundServiceAccountNames, spec.boundServiceAccountNames) ||
+    !same(
+      current.boundServiceAccountNamespaces,
+      spec.boundServiceAccountNamespaces,
+    )
+  ) {
+    // Never rebind a role that serves another service account or namespace.
+    throw new ConflictError(
+      `Vault role ${
+        desired.role.name
+      } exists and is bound to ${current.boundServiceAccountNamespaces.join(
+        ',',
+      )}/${current.boundServiceAccountNames.join(',')}, not ${
+        spec.boundServiceAccountNamespaces[0]
+      }/${
+        spec.boundServiceAccountNames[0]
+      }. It is left alone: check who uses it, then delete it or choose another app name.`,
+    );
+  }
   return { action: 'update', detail: 'differs; will be restored' };
 }
 
@@ -190,6 +217,15 @@ export async function computePlan(
     if (shared === undefined) {
       throw new NotFoundError(
         `The shared templated policy "${desired.policyName}" does not exist in Vault. A Vault administrator creates it once (README.md, "Policy modes"); Backstage does not write policies in templated mode.`,
+      );
+    }
+    // The shared policy must grant this environment's app paths through this
+    // auth mount's identity, or every app bound to it would get 403s.
+    const prefix = desired.pathPrefix ? `${desired.pathPrefix}/` : '';
+    const expected = `${desired.kvMount}/data/${prefix}{{identity.entity.aliases.${k8s.accessor}.metadata.service_account_namespace}}/`;
+    if (!shared.includes(expected)) {
+      throw new ConflictError(
+        `The shared templated policy "${desired.policyName}" does not grant read on "${expected}*": apps of this environment could not read their secrets. Fix the policy (README.md, "Policy modes") or haven.vault.environments.`,
       );
     }
   }

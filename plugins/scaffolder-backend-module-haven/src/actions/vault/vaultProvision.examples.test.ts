@@ -8,7 +8,7 @@ import {
   templatedPolicy,
 } from './__testUtils__/harness';
 
-const VAULT = 'http://vault.double.test';
+const VAULT = 'https://vault.double.test';
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -43,7 +43,7 @@ describe('haven:vault:provision examples', () => {
       );
       expect(run.error).toBeUndefined();
       expect(run.outputs.roleName).toBe(
-        `haven-${step.input.namespace}-${step.input.component}`,
+        `haven-${step.input.namespace}.${step.input.component}`,
       );
       expect(
         double.state.kubernetesRole(run.outputs.roleName as string, {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { setupServer } from 'msw/node';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createVaultDouble, type VaultDouble } from '@haven-plus/haven-doubles';
 import {
@@ -13,7 +13,7 @@ import {
   type Run,
 } from './__testUtils__/harness';
 
-const VAULT = 'http://vault.double.test';
+const VAULT = 'https://vault.double.test';
 const ROOT = 'root-token-for-tests';
 const BACKSTAGE_TOKEN = 'backstage-token-7c1e9a4d';
 const SUPPLIED = 'sup3r-s3cret-supplied-value-41f9';
@@ -113,6 +113,7 @@ const planOf = (run: Run) =>
 const visible = (run: Run) =>
   [
     ...run.logs,
+    ...run.checkpoints,
     JSON.stringify(run.outputs),
     run.error ? `${run.error.message} ${run.error.stack}` : '',
   ].join('\n');
@@ -127,8 +128,8 @@ describe('haven:vault:provision, per-app policy mode', () => {
     const first = await runAction(config(true), input, { secrets });
     expect(first.error).toBeUndefined();
     expect(planOf(first)).toEqual([
-      'policy haven-app-voorbeeld-open-webui: create',
-      'role haven-voorbeeld-open-webui: create',
+      'policy haven-app-voorbeeld.open-webui: create',
+      'role haven-voorbeeld.open-webui: create',
       'secret apps/voorbeeld/open-webui/webui-secret-key: create',
       'secret apps/voorbeeld/open-webui/openai-api-key: create',
     ]);
@@ -140,14 +141,14 @@ describe('haven:vault:provision, per-app policy mode', () => {
     expect(again.error).toBeUndefined();
     expect(writes(double)).toBe(4);
     expect(planOf(again)).toEqual([
-      'policy haven-app-voorbeeld-open-webui: unchanged',
-      'role haven-voorbeeld-open-webui: unchanged',
+      'policy haven-app-voorbeeld.open-webui: unchanged',
+      'role haven-voorbeeld.open-webui: unchanged',
       'secret apps/voorbeeld/open-webui/webui-secret-key: exists',
       'secret apps/voorbeeld/open-webui/openai-api-key: exists',
     ]);
     expect(first.outputs).toMatchObject({
-      policyName: 'haven-app-voorbeeld-open-webui',
-      roleName: 'haven-voorbeeld-open-webui',
+      policyName: 'haven-app-voorbeeld.open-webui',
+      roleName: 'haven-voorbeeld.open-webui',
       kvMount: 'kv-apps',
       kvPath: 'apps/voorbeeld/open-webui',
       vaultUrl: `${VAULT}/ui/vault/secrets/kv-apps/kv/list/apps/voorbeeld/open-webui/`,
@@ -157,7 +158,7 @@ describe('haven:vault:provision, per-app policy mode', () => {
   it('gives Vault a JSON policy with read on exactly the app path', async () => {
     const double = startVault({ perApp: true });
     await runAction(config(true), input, { secrets });
-    const text = double.state.policy('haven-app-voorbeeld-open-webui')!;
+    const text = double.state.policy('haven-app-voorbeeld.open-webui')!;
     expect(JSON.parse(text)).toEqual({
       path: {
         'kv-apps/data/apps/voorbeeld/open-webui/*': { capabilities: ['read'] },
@@ -167,14 +168,14 @@ describe('haven:vault:provision, per-app policy mode', () => {
       },
     });
     expect(
-      double.state.kubernetesRole('haven-voorbeeld-open-webui', {
+      double.state.kubernetesRole('haven-voorbeeld.open-webui', {
         mount: 'kubernetes',
       }),
     ).toMatchObject({
       boundServiceAccountNames: ['open-webui'],
       boundServiceAccountNamespaces: ['voorbeeld'],
       audience: 'vault',
-      tokenPolicies: ['haven-app-voorbeeld-open-webui'],
+      tokenPolicies: ['haven-app-voorbeeld.open-webui'],
     });
   });
 
@@ -182,7 +183,7 @@ describe('haven:vault:provision, per-app policy mode', () => {
     const double = startVault({ perApp: true });
     await runAction(config(true), input, { secrets });
     const res = await fetch(
-      `${VAULT}/v1/sys/policies/acl/haven-app-voorbeeld-open-webui`,
+      `${VAULT}/v1/sys/policies/acl/haven-app-voorbeeld.open-webui`,
       {
         method: 'PUT',
         headers: { 'x-vault-token': ROOT },
@@ -197,11 +198,11 @@ describe('haven:vault:provision, per-app policy mode', () => {
     const run = await runAction(config(true), input, { secrets });
     expect(run.error).toBeUndefined();
     expect(planOf(run)[0]).toBe(
-      'policy haven-app-voorbeeld-open-webui: update',
+      'policy haven-app-voorbeeld.open-webui: update',
     );
     expect(writes(double)).toBe(before + 1);
     expect(
-      JSON.parse(double.state.policy('haven-app-voorbeeld-open-webui')!).path,
+      JSON.parse(double.state.policy('haven-app-voorbeeld.open-webui')!).path,
     ).toHaveProperty(['kv-apps/data/apps/voorbeeld/open-webui/*']);
   });
 
@@ -228,7 +229,7 @@ describe('haven:vault:provision, templated policy mode', () => {
     const run = await runAction(config(false), input, { secrets });
     expect(run.error).toBeUndefined();
     expect(planOf(run)).toEqual([
-      'role haven-voorbeeld-open-webui: create',
+      'role haven-voorbeeld.open-webui: create',
       'secret apps/voorbeeld/open-webui/webui-secret-key: create',
       'secret apps/voorbeeld/open-webui/openai-api-key: create',
     ]);
@@ -243,7 +244,7 @@ describe('haven:vault:provision, templated policy mode', () => {
       'haven-apps',
     ]);
     expect(
-      double.state.kubernetesRole('haven-voorbeeld-open-webui', {
+      double.state.kubernetesRole('haven-voorbeeld.open-webui', {
         mount: 'kubernetes',
       })?.tokenPolicies,
     ).toEqual(['haven-apps']);
@@ -255,7 +256,7 @@ describe('haven:vault:provision, templated policy mode', () => {
     const run = await runAction(config(true), input, { secrets });
     expect(run.error?.name).toBe('NotAllowedError');
     expect(run.error?.message).toContain(
-      'Vault GET sys/policies/acl/haven-app-voorbeeld-open-webui answered 403: permission denied',
+      'Vault GET sys/policies/acl/haven-app-voorbeeld.open-webui answered 403: permission denied',
     );
     // Refused while planning: nothing was written.
     expect(double.state.writeCount).toBe(0);
@@ -269,6 +270,59 @@ describe('haven:vault:provision, templated policy mode', () => {
       'A Vault administrator creates it once',
     );
     expect(writes(double)).toBe(0);
+  });
+});
+
+describe('haven:vault:provision refuses to take over what is not its own', () => {
+  it('leaves a role bound to another service account alone', async () => {
+    const double = startVault({ perApp: true });
+    const res = await fetch(
+      `${VAULT}/v1/auth/kubernetes/role/haven-voorbeeld.open-webui`,
+      {
+        method: 'POST',
+        headers: { 'x-vault-token': ROOT },
+        body: JSON.stringify({
+          bound_service_account_names: ['someone-else'],
+          bound_service_account_namespaces: ['voorbeeld'],
+          token_policies: ['other'],
+          audience: 'vault',
+        }),
+      },
+    );
+    expect(res.status).toBe(204);
+    const before = writes(double);
+    const run = await runAction(config(true), input, { secrets });
+    expect(run.error).toBeInstanceOf(ConflictError);
+    expect(run.error?.message).toContain('is bound to voorbeeld/someone-else');
+    expect(writes(double)).toBe(before);
+  });
+
+  it('stops when the shared policy does not grant this environment through this auth mount', async () => {
+    const double = createVaultDouble({
+      baseUrl: VAULT,
+      rootToken: ROOT,
+      kvMounts: ['kv-apps'],
+      kubernetesAuthMounts: [{ path: 'kubernetes', accessor: ACCESSOR }],
+      policies: [
+        {
+          name: 'haven-apps',
+          policy: templatedPolicy('kv-apps', 'auth_kubernetes_other'),
+        },
+      ],
+    });
+    server.use(...double.handlers);
+    const run = await runAction(
+      havenConfig({ address: VAULT, token: ROOT, perApp: false }),
+      input,
+      {
+        secrets,
+      },
+    );
+    expect(run.error).toBeInstanceOf(ConflictError);
+    expect(run.error?.message).toContain(
+      `{{identity.entity.aliases.${ACCESSOR}.metadata.service_account_namespace}}`,
+    );
+    expect(double.state.writeCount).toBe(0);
   });
 });
 
@@ -363,12 +417,12 @@ describe('haven:vault:provision under faults', () => {
     {
       step: 'policy write',
       method: 'PUT',
-      path: 'sys/policies/acl/haven-app-voorbeeld-open-webui',
+      path: 'sys/policies/acl/haven-app-voorbeeld.open-webui',
     },
     {
       step: 'role write',
       method: 'POST',
-      path: 'auth/kubernetes/role/haven-voorbeeld-open-webui',
+      path: 'auth/kubernetes/role/haven-voorbeeld.open-webui',
     },
     {
       step: 'secret write',
@@ -390,8 +444,8 @@ describe('haven:vault:provision under faults', () => {
 
   /** The end state a clean run leaves: policy, role, which secrets exist at which version. */
   const endState = (double: VaultDouble) => ({
-    policy: double.state.policy('haven-app-voorbeeld-open-webui'),
-    role: double.state.kubernetesRole('haven-voorbeeld-open-webui', {
+    policy: double.state.policy('haven-app-voorbeeld.open-webui'),
+    role: double.state.kubernetesRole('haven-voorbeeld.open-webui', {
       mount: 'kubernetes',
     }),
     secrets: ['webui-secret-key', 'openai-api-key'].map(
@@ -511,7 +565,7 @@ describe('haven:vault:provision keeps secrets out of everything it leaves', () =
     afterAll(async () => {
       await sys('DELETE', `sys/mounts/${kvMount}`);
       await sys('DELETE', `sys/auth/${authMount}`);
-      await sys('DELETE', 'sys/policies/acl/haven-app-voorbeeld-open-webui');
+      await sys('DELETE', 'sys/policies/acl/haven-app-voorbeeld.open-webui');
     });
 
     it('provisions in per-app mode, then a re-run plans and performs no write', async () => {

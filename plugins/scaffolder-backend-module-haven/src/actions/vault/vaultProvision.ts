@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   assertDnsLabel,
@@ -166,6 +166,11 @@ export function createVaultProvisionAction(options: {
             `Secret "${s.name}" needs exactly one of "generate" or "secretKey"`,
           );
         }
+        if (s.secretKey === 'backstageToken') {
+          throw new InputError(
+            `Secret "${s.name}" may not take the user's Backstage token as its value`,
+          );
+        }
         if (s.secretKey) {
           const supplied = ctx.secrets?.[s.secretKey];
           if (typeof supplied !== 'string' || supplied.length === 0) {
@@ -221,7 +226,7 @@ export function createVaultProvisionAction(options: {
                 const parsed =
                   back === undefined ? undefined : parseJsonPolicy(back);
                 if (!parsed || !samePolicy(parsed, policy.document)) {
-                  throw new InputError(
+                  throw new ConflictError(
                     `Vault policy ${policy.name} reads back different from what was written; another writer may be changing it. Check it in Vault, then run the task again.`,
                   );
                 }
@@ -241,7 +246,7 @@ export function createVaultProvisionAction(options: {
                   desired.role.name,
                 );
                 if (!back || !sameRole(back, desired.role.spec)) {
-                  throw new InputError(
+                  throw new ConflictError(
                     `Vault role ${desired.role.name} reads back different from what was written. Check it in Vault, then run the task again.`,
                   );
                 }
@@ -270,6 +275,14 @@ export function createVaultProvisionAction(options: {
                   return `created, version ${version}`;
                 } catch (error) {
                   if (error instanceof VaultCasMismatchError) {
+                    return 'created by someone else meanwhile, left alone';
+                  }
+                  // With create-only rights Vault refuses a write to an
+                  // existing key with 403 before it checks CAS: look again.
+                  if (
+                    error instanceof NotAllowedError &&
+                    (await vault.readKvMetadata(desired.kvMount, item.name))
+                  ) {
                     return 'created by someone else meanwhile, left alone';
                   }
                   throw error;

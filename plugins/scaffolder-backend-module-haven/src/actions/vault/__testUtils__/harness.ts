@@ -44,13 +44,14 @@ export function havenConfig(opts: {
           address: opts.address,
           auth: { method: 'token', token: opts.token },
           policyMode: opts.perApp ? 'per-app' : 'templated',
-          environments: {
-            sandbox: {
+          environments: [
+            {
+              name: 'sandbox',
               kvMount: opts.kvMount ?? 'kv-apps',
               kubernetesAuthMount: opts.authMount ?? 'kubernetes',
               pathPrefix: 'apps',
             },
-          },
+          ],
         },
       },
     }),
@@ -69,6 +70,8 @@ export const fastClient = (config: HavenVaultConfig) =>
 export interface Run {
   outputs: Record<string, unknown>;
   logs: string[];
+  /** Checkpoint results and failures, as the scaffolder would persist them. */
+  checkpoints: string[];
   error?: Error;
 }
 
@@ -88,6 +91,7 @@ export async function runAction(
   });
   const logger = mockServices.logger.mock();
   const outputs: Record<string, unknown> = {};
+  const checkpoints: string[] = [];
   // createMockActionContext keeps only some fields; dry-run and outputs are set here.
   const ctx = {
     ...createMockActionContext({
@@ -97,6 +101,23 @@ export async function runAction(
       ...(opts.workspacePath ? { workspacePath: opts.workspacePath } : {}),
     }),
     isDryRun: opts.dryRun ?? false,
+    // What the scaffolder would persist for task recovery: results and failures.
+    async checkpoint<T>({
+      key,
+      fn,
+    }: {
+      key: string;
+      fn: () => Promise<T> | T;
+    }): Promise<T> {
+      try {
+        const result = await fn();
+        checkpoints.push(JSON.stringify({ key, result }));
+        return result;
+      } catch (e) {
+        checkpoints.push(JSON.stringify({ key, failed: String(e) }));
+        throw e;
+      }
+    },
     output: (name: string, value: unknown) => {
       outputs[name] = value;
     },
@@ -110,5 +131,5 @@ export async function runAction(
   const logs = (['debug', 'info', 'warn', 'error'] as const).flatMap(level =>
     (logger[level] as jest.Mock).mock.calls.map(call => JSON.stringify(call)),
   );
-  return { outputs, logs, error };
+  return { outputs, logs, checkpoints, error };
 }
