@@ -550,17 +550,18 @@ describe('haven:vault:provision keeps secrets out of everything it leaves', () =
       });
 
     beforeAll(async () => {
-      expect(
-        (
-          await sys('POST', `sys/mounts/${kvMount}`, {
-            type: 'kv',
-            options: { version: '2' },
-          })
-        ).ok,
-      ).toBe(true);
-      expect(
-        (await sys('POST', `sys/auth/${authMount}`, { type: 'kubernetes' })).ok,
-      ).toBe(true);
+      const kv = await sys('POST', `sys/mounts/${kvMount}`, {
+        type: 'kv',
+        options: { version: '2' },
+      });
+      const auth = await sys('POST', `sys/auth/${authMount}`, {
+        type: 'kubernetes',
+      });
+      if (!kv.ok || !auth.ok) {
+        throw new Error(
+          `could not enable test mounts: ${kv.status} ${auth.status}`,
+        );
+      }
     });
     afterAll(async () => {
       await sys('DELETE', `sys/mounts/${kvMount}`);
