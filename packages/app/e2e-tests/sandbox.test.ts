@@ -98,6 +98,8 @@ test('Create provisions an app in the Vault double and shows the plan, never the
   page,
 }) => {
   const supplied = 'e2e-supplied-secret-3b7d1f';
+  // A fresh app per attempt, so a retry also sees its secrets created.
+  const app = `e2e-webui-${Date.now().toString(36)}`;
   await sidebar(page)
     .getByRole('link', { name: 'Create', exact: true })
     .click();
@@ -112,7 +114,7 @@ test('Create provisions an app in the Vault double and shows the plan, never the
     .filter({ hasText: 'Provision an app in Vault' })
     .getByRole('button', { name: 'Choose' })
     .click();
-  await page.getByRole('textbox', { name: /App name/ }).fill('e2e-webui');
+  await page.getByRole('textbox', { name: /App name/ }).fill(app);
   await page
     .getByRole('textbox', { name: /Kubernetes namespace/ })
     .fill('voorbeeld');
@@ -132,21 +134,20 @@ test('Create provisions an app in the Vault double and shows the plan, never the
   ).toBeVisible({
     timeout: 60_000,
   });
-  await expect(page.getByText(/Role haven-voorbeeld\.e2e-webui/)).toBeVisible();
-  await page.getByRole('button', { name: /Show Logs/i }).click();
   await expect(
-    page.getByText(/Vault plan for voorbeeld\/e2e-webui/).first(),
+    page.getByText(`Role haven-voorbeeld.${app}`, { exact: false }),
+  ).toBeVisible();
+  const showLogs = page.getByRole('button', { name: /Show Logs/i });
+  if (await showLogs.isVisible()) await showLogs.click();
+  await expect(
+    page.getByText(`Vault plan for voorbeeld/${app}`, { exact: false }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText(`secret apps/voorbeeld/${app}/session-key: create`).first(),
   ).toBeVisible();
   await expect(
     page
-      .getByText(/secret apps\/voorbeeld\/e2e-webui\/session-key: create/)
-      .first(),
-  ).toBeVisible();
-  await expect(
-    page
-      .getByText(
-        /secret apps\/voorbeeld\/e2e-webui\/api-key: created, version 1/,
-      )
+      .getByText(`secret apps/voorbeeld/${app}/api-key: created, version 1`)
       .first(),
   ).toBeVisible();
   expect(await page.content()).not.toContain(supplied);
