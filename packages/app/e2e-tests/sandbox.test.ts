@@ -135,7 +135,7 @@ test('Create provisions an app in the Vault double and shows the plan, never the
     timeout: 60_000,
   });
   await expect(
-    page.getByText(`Role haven-voorbeeld.${app}`, { exact: false }),
+    page.getByText(`Role haven-voorbeeld.${app}`, { exact: false }).first(),
   ).toBeVisible();
   const showLogs = page.getByRole('button', { name: /Show Logs/i });
   if (await showLogs.isVisible()) await showLogs.click();
