@@ -40,3 +40,8 @@ export {
   type RunningSandbox,
 } from './sandbox';
 export { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
+export {
+  realSystemFromEnv,
+  setupDoubleServer,
+  type RealSystem,
+} from './contractServer';

@@ -1,4 +1,4 @@
-import { setupServer } from 'msw/node';
+import { realSystemFromEnv, setupDoubleServer } from '../contractServer';
 import {
   createKubernetesDouble,
   type KubernetesObject,
@@ -7,32 +7,12 @@ import {
 const DOUBLE_URL = 'http://kubernetes.double.test';
 const TOKEN = 'test-token';
 
-const real =
-  process.env.HAVEN_TEST_KUBERNETES_URL &&
-  process.env.HAVEN_TEST_KUBERNETES_TOKEN
-    ? {
-        url: process.env.HAVEN_TEST_KUBERNETES_URL.replace(/\/+$/, ''),
-        token: process.env.HAVEN_TEST_KUBERNETES_TOKEN,
-      }
-    : undefined;
-if (!real) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'SKIPPED: Kubernetes API contract against a real cluster (set HAVEN_TEST_KUBERNETES_URL and HAVEN_TEST_KUBERNETES_TOKEN to run it)',
-  );
-}
-
-const server = setupServer();
-beforeAll(() =>
-  server.listen({
-    onUnhandledRequest: (request, print) => {
-      if (!real || new URL(request.url).origin !== new URL(real.url).origin)
-        print.error();
-    },
-  }),
-);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const real = realSystemFromEnv({
+  urlVar: 'HAVEN_TEST_KUBERNETES_URL',
+  tokenVar: 'HAVEN_TEST_KUBERNETES_TOKEN',
+  suite: 'Kubernetes API contract against a real cluster',
+});
+const server = setupDoubleServer(real);
 
 const get = (base: string, token: string | undefined, path: string) =>
   fetch(`${base}${path}`, {

@@ -1,36 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { setupServer } from 'msw/node';
+import { realSystemFromEnv, setupDoubleServer } from '../contractServer';
 import { createVaultDouble, type VaultDoubleOptions } from './vaultDouble';
 import { VAULT_FAULT_ERRORS } from './faults';
 
 const DOUBLE_URL = 'http://vault.double.test';
 const ROOT = 'test-root-token';
 
-const real =
-  process.env.HAVEN_TEST_VAULT_ADDR && process.env.HAVEN_TEST_VAULT_TOKEN
-    ? {
-        url: process.env.HAVEN_TEST_VAULT_ADDR.replace(/\/+$/, ''),
-        token: process.env.HAVEN_TEST_VAULT_TOKEN,
-      }
-    : undefined;
-if (!real) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'SKIPPED: Vault contract against a real Vault/OpenBao (set HAVEN_TEST_VAULT_ADDR and HAVEN_TEST_VAULT_TOKEN)',
-  );
-}
-
-const server = setupServer();
-beforeAll(() =>
-  server.listen({
-    onUnhandledRequest: (request, print) => {
-      if (!real || new URL(request.url).origin !== new URL(real.url).origin)
-        print.error();
-    },
-  }),
-);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const real = realSystemFromEnv({
+  urlVar: 'HAVEN_TEST_VAULT_ADDR',
+  tokenVar: 'HAVEN_TEST_VAULT_TOKEN',
+  suite: 'Vault contract against a real Vault/OpenBao',
+});
+const server = setupDoubleServer(real);
 
 /** A JSON body seen loosely: every property is another such view. */
 type Body = { readonly [key: string]: Body };

@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   createVaultDouble,
+  setupDoubleServer,
   type VaultDoubleOptions,
 } from '@haven-plus/haven-doubles';
 import { VaultClient, type VaultClientOptions } from './VaultClient';
@@ -16,10 +16,7 @@ const OPS = {
   policy: 'path "sys/mounts" { capabilities = ["read"] }',
 };
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupDoubleServer();
 
 function vault(options: Partial<VaultDoubleOptions> = {}) {
   const double = createVaultDouble({

@@ -1,6 +1,8 @@
-import { setupServer } from 'msw/node';
 import yaml from 'yaml';
-import { createVaultDouble } from '@haven-plus/haven-doubles';
+import {
+  setupDoubleServer,
+  createVaultDouble,
+} from '@haven-plus/haven-doubles';
 import { examples } from './vaultProvision.examples';
 import {
   havenConfig,
@@ -9,10 +11,7 @@ import {
 } from './__testUtils__/harness';
 
 const VAULT = 'https://vault.double.test';
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupDoubleServer();
 
 describe('haven:vault:provision examples', () => {
   it.each(examples.map(e => [e.description, e] as const))(

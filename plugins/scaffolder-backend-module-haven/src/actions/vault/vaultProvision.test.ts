@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { setupServer } from 'msw/node';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { createVaultDouble, type VaultDouble } from '@haven-plus/haven-doubles';
+import {
+  createVaultDouble,
+  realSystemFromEnv,
+  setupDoubleServer,
+  type VaultDouble,
+} from '@haven-plus/haven-doubles';
 import {
   backstagePolicy,
   havenConfig,
@@ -19,31 +23,13 @@ const BACKSTAGE_TOKEN = 'backstage-token-7c1e9a4d';
 const SUPPLIED = 'sup3r-s3cret-supplied-value-41f9';
 const ACCESSOR = 'auth_kubernetes_0a1b2c3d';
 
-const real =
-  process.env.HAVEN_TEST_VAULT_ADDR && process.env.HAVEN_TEST_VAULT_TOKEN
-    ? {
-        address: process.env.HAVEN_TEST_VAULT_ADDR.replace(/\/+$/, ''),
-        token: process.env.HAVEN_TEST_VAULT_TOKEN,
-      }
-    : undefined;
-if (!real) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'SKIPPED: haven:vault:provision against a real Vault/OpenBao (set HAVEN_TEST_VAULT_ADDR and HAVEN_TEST_VAULT_TOKEN, a token that may enable mounts, e.g. a dev server root token)',
-  );
-}
-
-const server = setupServer();
-beforeAll(() =>
-  server.listen({
-    onUnhandledRequest: (request, print) => {
-      if (!real || new URL(request.url).origin !== new URL(real.address).origin)
-        print.error();
-    },
-  }),
-);
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const real = realSystemFromEnv({
+  urlVar: 'HAVEN_TEST_VAULT_ADDR',
+  tokenVar: 'HAVEN_TEST_VAULT_TOKEN',
+  suite: 'haven:vault:provision against a real Vault/OpenBao',
+  hint: 'a token that may enable mounts, e.g. a dev server root token',
+});
+const server = setupDoubleServer(real);
 
 function startVault(opts: {
   perApp: boolean;
@@ -540,7 +526,7 @@ describe('haven:vault:provision keeps secrets out of everything it leaves', () =
     const kvMount = `haven-test-kv-${suffix}`;
     const authMount = `haven-test-k8s-${suffix}`;
     const sys = (method: string, p: string, body?: unknown) =>
-      fetch(`${real!.address}/v1/${p}`, {
+      fetch(`${real!.url}/v1/${p}`, {
         method,
         headers: {
           'x-vault-token': real!.token,
@@ -571,7 +557,7 @@ describe('haven:vault:provision keeps secrets out of everything it leaves', () =
 
     it('provisions in per-app mode, then a re-run plans and performs no write', async () => {
       const cfg = havenConfig({
-        address: real!.address,
+        address: real!.url,
         token: real!.token,
         perApp: true,
         kvMount,
