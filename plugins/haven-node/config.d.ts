@@ -1,6 +1,57 @@
 export interface Config {
   /** Haven+ settings. */
   haven?: {
+    /** Where apps are delivered: the fleet repository Flux reconciles, per cluster. */
+    gitops?: {
+      /** The fleet repository every cluster's Flux reconciles. */
+      fleetRepo: {
+        /** Web URL, e.g. https://github.com/haven-fleet/fleet or https://gitlab.example.nl/platform/fleet. */
+        url: string;
+        /** Branch Flux reconciles and pull requests target (default "main"). */
+        branch?: string;
+        /** "github" or "gitlab" (default: from haven.gitops.fleetRepo.url's host: gitlab if it contains "gitlab"). */
+        provider?: 'github' | 'gitlab';
+      };
+      /** The clusters apps can be delivered to. A list, so a later config file replaces it whole. */
+      clusters: Array<{
+        /** Cluster name as the template offers it (a DNS-1123 label). */
+        name: string;
+        /** The haven.vault environment whose Vault mounts this cluster's apps use. */
+        environment: string;
+        /** Folder of the app folders: <appsPath>/<app>/ (default "apps/<name>"). */
+        appsPath?: string;
+        /**
+         * Folder the cluster's Flux syncs, holding one Flux Kustomization per app
+         * (<fluxPath>/<app>.yaml) and the kustomization.yaml listing them
+         * (default "clusters/<name>/apps").
+         */
+        fluxPath?: string;
+        /** Namespace of the Flux objects (default "flux-system"). */
+        fluxNamespace?: string;
+        /** The fleet repository's Flux source (default GitRepository "flux-system"). */
+        sourceRef?: {
+          kind?: 'GitRepository' | 'OCIRepository' | 'Bucket';
+          name: string;
+        };
+        /** Flux Kustomizations (in fluxNamespace) every app waits for, e.g. ["infrastructure"]. */
+        dependsOn?: string[];
+        /** Vault address as the cluster's External Secrets Operator reaches it (default haven.vault.address). */
+        vaultServer?: string;
+        /** Use this platform-provided ClusterSecretStore instead of a SecretStore per app. */
+        clusterSecretStore?: string;
+        /** The cluster's Alloy OTLP endpoint, e.g. http://alloy.observability.svc:4318. */
+        otlpEndpoint?: string;
+        /** OTLP protocol of that endpoint (default "http/protobuf"). */
+        otlpProtocol?: 'http/protobuf' | 'grpc';
+        /** Ingress defaults. */
+        ingress?: {
+          /** IngressClass name, e.g. "nginx". */
+          className?: string;
+          /** cert-manager ClusterIssuer that issues the TLS certificate. */
+          clusterIssuer?: string;
+        };
+      }>;
+    };
     /** The Vault (or OpenBao) that haven:vault:provision writes to. */
     vault?: {
       /** Vault address, e.g. https://vault.example.nl:8200 (no /v1). */

@@ -108,3 +108,188 @@ export function assertVaultPath(value: string, field: string): string[] {
   assertNoProblems(vaultPathProblems(value), field);
   return value.split('/');
 }
+
+/*
+ * Rules for the GitOps form: hostnames, chart references, environment
+ * variable names, durations and fleet-repo paths. The same allow-list idea:
+ * a value is accepted only when it cannot change the shape of the YAML or the
+ * path it lands in.
+ */
+
+/** Kubernetes DNS-1123 subdomain (object names, hostnames). @public */
+export const DNS_1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** What is wrong with a DNS-1123 subdomain, if anything. @public */
+export function dnsSubdomainProblems(value: string): string[] {
+  if (value.length === 0) return ['must not be empty'];
+  if (value.length > 253)
+    return [`must be at most 253 characters (has ${value.length})`];
+  if (!DNS_1123_SUBDOMAIN.test(value)) {
+    return [
+      `${show(
+        value,
+      )} must be lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit`,
+    ];
+  }
+  if (value.split('.').some(label => label.length > 63)) {
+    return [`${show(value)} has a part longer than 63 characters`];
+  }
+  return [];
+}
+
+/** What is wrong with a public hostname for an Ingress (no wildcard, at least one dot). @public */
+export function hostnameProblems(value: string): string[] {
+  if (value.includes('*')) return [`${show(value)} must not be a wildcard`];
+  const problems = dnsSubdomainProblems(value);
+  if (problems.length > 0) return problems;
+  if (!value.includes('.'))
+    return [
+      `${show(value)} must be a fully qualified name, e.g. app.example.nl`,
+    ];
+  return [];
+}
+
+/** Environment variable / Secret key name: a C identifier. @public */
+export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What is wrong with an environment variable name, if anything. @public */
+export function envVarNameProblems(value: string): string[] {
+  if (value.length === 0) return ['must not be empty'];
+  if (value.length > 128)
+    return [`must be at most 128 characters (has ${value.length})`];
+  if (!ENV_VAR_NAME.test(value)) {
+    return [
+      `${show(
+        value,
+      )} must be letters, digits and '_', not starting with a digit (e.g. WEBUI_SECRET_KEY)`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * What is wrong with a Helm chart repository URL: `https://` (a Helm
+ * repository index) or `oci://` (an OCI registry), with a host, no
+ * credentials, query or fragment.
+ * @public
+ */
+export function chartRepositoryUrlProblems(value: string): string[] {
+  if (value.length === 0) return ['must not be empty'];
+  if (/\s|["'\\]/.test(value)) {
+    return [`${show(value)} must not contain spaces, quotes or backslashes`];
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [`${show(value)} is not a URL`];
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'oci:') {
+    return [`${show(value)} must start with https:// or oci://`];
+  }
+  if (!url.hostname) return [`${show(value)} has no host`];
+  if (url.username || url.password) {
+    return [
+      `${show(
+        value,
+      )} must not carry credentials; give Flux a secretRef instead`,
+    ];
+  }
+  if (url.search || url.hash)
+    return [`${show(value)} must not have a query or fragment`];
+  // URL() would resolve '..' away, so look at the text as given.
+  if (value.split('/').some(s => s === '..' || s === '.')) {
+    return [`${show(value)} must not contain '.' or '..' path segments`];
+  }
+  return [];
+}
+
+/** Helm chart name: lower-case letters, digits, '-', '_' and '.'. @public */
+export function chartNameProblems(value: string): string[] {
+  if (value.length === 0) return ['must not be empty'];
+  if (value.length > 128)
+    return [`must be at most 128 characters (has ${value.length})`];
+  if (
+    !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(value) ||
+    value.includes('..')
+  ) {
+    return [
+      `${show(
+        value,
+      )} must be lower-case letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * Helm chart version or SemVer range as Flux accepts it (e.g. `8.1.0`,
+ * `8.x`, `>=8.0.0 <9.0.0`, `^8.1`).
+ * @public
+ */
+export function chartVersionProblems(value: string): string[] {
+  if (value.trim().length === 0) return ['must not be empty'];
+  if (value.length > 64)
+    return [`must be at most 64 characters (has ${value.length})`];
+  if (!/^[0-9A-Za-z.*^~<>=|+, -]+$/.test(value) || !/[0-9*xX]/.test(value)) {
+    return [
+      `${show(
+        value,
+      )} must be a version or SemVer range such as 8.1.0, 8.x or ">=8.0.0 <9.0.0"`,
+    ];
+  }
+  return [];
+}
+
+/** A Go duration as Flux's CRDs accept it: `^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`. @public */
+export const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+
+/** What is wrong with a duration such as `1h` or `10m0s`, if anything. @public */
+export function durationProblems(value: string): string[] {
+  if (!FLUX_DURATION.test(value)) {
+    return [
+      `${show(
+        value,
+      )} must be a duration such as 30s, 10m or 1h (units ms, s, m, h)`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * What is wrong with a folder or file path inside a repository: relative,
+ * '/'-separated, no empty, '.' or '..' segments, only letters, digits, '-',
+ * '_' and '.'.
+ * @public
+ */
+export function repoPathProblems(value: string): string[] {
+  if (value.length === 0) return ['must not be empty'];
+  if (value.startsWith('/')) return [`${show(value)} must be relative`];
+  const segments = value.split('/');
+  if (segments.some(s => s === '' || s === '.' || s.includes('..'))) {
+    return [
+      `${show(
+        value,
+      )} must not have empty or '.' segments or contain '..' (no leading, trailing or double slashes)`,
+    ];
+  }
+  if (segments.some(s => !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s))) {
+    return [
+      `${show(
+        value,
+      )} may contain only letters, digits, '-', '_' and '.' between slashes`,
+    ];
+  }
+  return [];
+}
+
+/** Throws InputError when `problems(value)` finds anything. @public */
+export function assertValid(
+  value: string,
+  field: string,
+  problems: (value: string) => string[],
+): string {
+  assertNoProblems(problems(value), field);
+  return value;
+}

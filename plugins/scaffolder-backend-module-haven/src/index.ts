@@ -1,6 +1,7 @@
 /**
- * Scaffolder actions of Haven+ (`haven:vault:provision`), as a backend module
- * for the scaffolder plugin.
+ * Scaffolder actions of Haven+ (`haven:vault:provision`,
+ * `haven:gitops:render`, `haven:gitops:register`), as a backend module for
+ * the scaffolder plugin.
  *
  * @packageDocumentation
  */
@@ -9,3 +10,5 @@ export {
   createVaultProvisionAction,
   type VaultClientFactory,
 } from './actions/vault/vaultProvision';
+export { createGitopsRenderAction } from './actions/gitops/gitopsRender';
+export { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';

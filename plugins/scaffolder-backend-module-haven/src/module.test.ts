@@ -38,14 +38,24 @@ describe('scaffolderModuleHaven', () => {
         },
       },
     });
-    expect(actions.map(a => a.id)).toEqual(['haven:vault:provision']);
-    expect(actions[0].supportsDryRun).toBe(true);
-    expect(actions[0].examples?.length).toBeGreaterThan(0);
+    expect(actions.map(a => a.id)).toEqual([
+      'haven:vault:provision',
+      'haven:gitops:render',
+      'haven:gitops:register',
+    ]);
+    for (const action of actions) {
+      expect(action.supportsDryRun).toBe(true);
+      expect(action.examples?.length).toBeGreaterThan(0);
+    }
   });
 
   it('still registers the action without haven.vault, so its page explains what is missing', async () => {
     const actions = await start({});
-    expect(actions.map(a => a.id)).toEqual(['haven:vault:provision']);
+    expect(actions.map(a => a.id)).toEqual([
+      'haven:vault:provision',
+      'haven:gitops:render',
+      'haven:gitops:register',
+    ]);
   });
 
   it('refuses to start on a configuration that cannot work, naming the key', async () => {

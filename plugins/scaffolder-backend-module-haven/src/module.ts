@@ -3,7 +3,12 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { readHavenVaultConfig } from '@haven-plus/plugin-haven-node';
+import {
+  readHavenGitopsConfig,
+  readHavenVaultConfig,
+} from '@haven-plus/plugin-haven-node';
+import { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
+import { createGitopsRenderAction } from './actions/gitops/gitopsRender';
 import { createVaultProvisionAction } from './actions/vault/vaultProvision';
 
 /**
@@ -27,7 +32,17 @@ export const scaffolderModuleHaven = createBackendModule({
             'haven.vault is not configured: haven:vault:provision will refuse to run',
           );
         }
-        scaffolder.addActions(createVaultProvisionAction({ config: vault }));
+        const gitops = readHavenGitopsConfig(config);
+        if (!gitops) {
+          logger.warn(
+            'haven.gitops is not configured: haven:gitops:render will refuse to run',
+          );
+        }
+        scaffolder.addActions(
+          createVaultProvisionAction({ config: vault }),
+          createGitopsRenderAction({ gitops, vault }),
+          createGitopsRegisterAction(),
+        );
       },
     });
   },

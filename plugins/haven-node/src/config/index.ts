@@ -3,3 +3,8 @@ export {
   type HavenVaultConfig,
   type HavenVaultEnvironment,
 } from './vaultConfig';
+export {
+  readHavenGitopsConfig,
+  type HavenGitopsCluster,
+  type HavenGitopsConfig,
+} from './gitopsConfig';

@@ -1,0 +1,14 @@
+export {
+  appFolder,
+  buildAppDelivery,
+  syncedSecretName,
+  type AppChart,
+  type AppDeliveryInput,
+  type AppSecret,
+  type AppVaultBinding,
+  type DeliveryFile,
+  type DeliveryObject,
+  type KustomizeFile,
+} from './manifests';
+export { deliveryFileToYaml, toYaml } from './yamlWriter';
+export { registerEntry, type RegisterResult } from './register';

@@ -1,0 +1,531 @@
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { ISecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
+import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
+import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
+import type { IKustomization as IFluxKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import type { IImageRepository } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImageRepository';
+import type { IImagePolicy } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImagePolicy';
+import type { IImageUpdateAutomation } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImageUpdateAutomation';
+import { ANNOTATION_KUBERNETES_ID } from '@haven-plus/plugin-haven-common';
+import type { HavenGitopsCluster } from '../config';
+
+/*
+ * Typed builders of everything one app needs on one cluster. Each object is a
+ * typed model (kubernetes-models, @kubernetes-models/flux-cd and
+ * /external-secrets, generated from the upstream CRDs), built from inputs the
+ * caller has already validated, and only then serialised (yamlWriter.ts).
+ * API versions are the ones current controllers serve
+ * (shared/reference/contracts.md 2.1, 3.1): ESO external-secrets.io/v1, Flux
+ * helm v2, kustomize v1, source v1, image v1.
+ */
+
+/** The kustomize file (kustomization.yaml) of the app folder. @public */
+export interface KustomizeFile {
+  apiVersion: 'kustomize.config.k8s.io/v1beta1';
+  kind: 'Kustomization';
+  resources: string[];
+}
+
+/** Any object the builders produce. @public */
+export type DeliveryObject =
+  | INamespace
+  | IServiceAccount
+  | IIngress
+  | ISecretStore
+  | IExternalSecret
+  | IHelmRelease
+  | IHelmRepository
+  | IOCIRepository
+  | IFluxKustomization
+  | IImageRepository
+  | IImagePolicy
+  | IImageUpdateAutomation
+  | KustomizeFile;
+
+/** Where the app's chart comes from. @public */
+export interface AppChart {
+  /** `https://` Helm repository or `oci://` registry prefix (the chart name is appended). */
+  repositoryUrl: string;
+  name: string;
+  /** Version or SemVer range. */
+  version: string;
+}
+
+/** One secret the app reads: a Vault KV entry mapped to one key of the synced Secret. @public */
+export interface AppSecret {
+  /** The Vault path segment under the app path (as haven:vault:provision seeded it). */
+  name: string;
+  /** Key in the synced Kubernetes Secret and name of the environment variable. */
+  key: string;
+}
+
+/** Where the app's Vault data lives and how ESO signs in (haven:vault:provision's outputs). @public */
+export interface AppVaultBinding {
+  /** Vault address as the cluster reaches it. */
+  server: string;
+  /** Vault Enterprise / OpenBao namespace. */
+  namespace?: string;
+  kvMount: string;
+  /** The app path inside the mount; each secret is at <kvPath>/<name>, property "value". */
+  kvPath: string;
+  role: string;
+  kubernetesAuthMount: string;
+  audience: string;
+}
+
+/** Everything the builders need for one app on one cluster. @public */
+export interface AppDeliveryInput {
+  app: string;
+  namespace: string;
+  serviceAccount: string;
+  /** deployment.environment of the telemetry (the cluster's environment). */
+  environment: string;
+  cluster: HavenGitopsCluster;
+  fleetBranch: string;
+  vault: AppVaultBinding;
+  chart: AppChart;
+  /** Dotted path of the chart value holding a list of EnvVar objects (e.g. "extraEnvVars"). */
+  envValuesPath: string;
+  secrets: AppSecret[];
+  /** ExternalSecret refresh interval, e.g. "1h". */
+  refreshInterval: string;
+  /** OTLP resource attributes, when the app exports telemetry to the cluster's Alloy. */
+  observability?: { serviceName: string; serviceNamespace: string };
+  ingress?: { host: string; serviceName: string; servicePort: number };
+  imageAutomation?: {
+    /** Image without tag, e.g. ghcr.io/open-webui/open-webui. */
+    image: string;
+    /** Tag deployed until the policy picks one. */
+    tag: string;
+    /** SemVer range the policy follows, e.g. ">=0.6.0 <1.0.0". */
+    semverRange: string;
+    /** Dotted path of the chart's image values holding `repository` and `tag` (e.g. "image"). */
+    valuesPath: string;
+  };
+}
+
+/** One file of the fleet repository, as objects. @public */
+export interface DeliveryFile {
+  /** Path inside the fleet repository. */
+  path: string;
+  /** One line saying what the file is for (written as a YAML comment). */
+  purpose: string;
+  objects: DeliveryObject[];
+  /** Image-policy setter markers: the value path inside objects[index] that carries one. */
+  setters?: Array<{ index: number; path: string[]; marker: string }>;
+}
+
+/** The synced Secret's name (also the ExternalSecret's and the SecretStore's). @public */
+export function syncedSecretName(app: string): string {
+  return `${app}-vault`;
+}
+
+function meta(input: AppDeliveryInput, name: string, namespace?: string) {
+  return {
+    name,
+    ...(namespace ? { namespace } : {}),
+    labels: { [ANNOTATION_KUBERNETES_ID]: input.app },
+  };
+}
+
+function setPath(
+  target: Record<string, unknown>,
+  path: string[],
+  value: unknown,
+): void {
+  let node = target;
+  path.slice(0, -1).forEach(key => {
+    const next = node[key];
+    if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+      node = next as Record<string, unknown>;
+    } else {
+      const created: Record<string, unknown> = {};
+      node[key] = created;
+      node = created;
+    }
+  });
+  node[path[path.length - 1]] = value;
+}
+
+function envVars(input: AppDeliveryInput): IEnvVar[] {
+  const env: IEnvVar[] = input.secrets.map(s => ({
+    name: s.key,
+    valueFrom: {
+      secretKeyRef: { name: syncedSecretName(input.app), key: s.key },
+    },
+  }));
+  const o = input.observability;
+  if (o && input.cluster.otlpEndpoint) {
+    // OTel SDK environment (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables).
+    // deployment.environment.name is the current semantic convention and a
+    // default Loki index label (contracts.md 4); deployment.environment is
+    // kept for SDKs and dashboards that still read the older key.
+    env.push(
+      { name: 'OTEL_SERVICE_NAME', value: o.serviceName },
+      {
+        name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+        value: input.cluster.otlpEndpoint,
+      },
+      {
+        name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+        value: input.cluster.otlpProtocol,
+      },
+      {
+        name: 'OTEL_RESOURCE_ATTRIBUTES',
+        value: [
+          `service.namespace=${o.serviceNamespace}`,
+          `deployment.environment.name=${input.environment}`,
+          `deployment.environment=${input.environment}`,
+          `k8s.cluster.name=${input.cluster.name}`,
+        ].join(','),
+      },
+    );
+  }
+  return env;
+}
+
+function chartSource(input: AppDeliveryInput): {
+  source: IHelmRepository | IOCIRepository;
+  chartFields: Pick<NonNullable<IHelmRelease['spec']>, 'chart' | 'chartRef'>;
+} {
+  const { app, namespace, chart } = input;
+  if (chart.repositoryUrl.startsWith('oci://')) {
+    // OCIRepository is the current way to consume an OCI chart; HelmRepository
+    // type "oci" is in maintenance mode (contracts.md 3.1).
+    const source: IOCIRepository = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'OCIRepository',
+      metadata: meta(input, app, namespace),
+      spec: {
+        interval: '12h',
+        url: `${chart.repositoryUrl.replace(/\/+$/, '')}/${chart.name}`,
+        ref: /^[0-9]+\.[0-9]+\.[0-9]+$/.test(chart.version)
+          ? { tag: chart.version }
+          : { semver: chart.version },
+        layerSelector: {
+          mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+          operation: 'copy',
+        },
+      },
+    };
+    return {
+      source,
+      chartFields: {
+        chartRef: { kind: 'OCIRepository', name: app, namespace },
+      },
+    };
+  }
+  const source: IHelmRepository = {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+    metadata: meta(input, app, namespace),
+    spec: { interval: '12h', url: chart.repositoryUrl },
+  };
+  return {
+    source,
+    chartFields: {
+      chart: {
+        spec: {
+          chart: chart.name,
+          version: chart.version,
+          sourceRef: { kind: 'HelmRepository', name: app, namespace },
+          interval: '12h',
+        },
+      },
+    },
+  };
+}
+
+/** Repository-relative folder of the app's manifests. @public */
+export function appFolder(cluster: HavenGitopsCluster, app: string): string {
+  return `${cluster.appsPath}/${app}`;
+}
+
+/**
+ * Builds the fleet-repository files of one app: its folder (namespace,
+ * service account, secret store, external secret, chart source, Helm
+ * release, optional ingress and image automation, kustomization.yaml) and the
+ * Flux Kustomization that makes the cluster apply that folder.
+ * @public
+ */
+export function buildAppDelivery(input: AppDeliveryInput): DeliveryFile[] {
+  const { app, namespace, cluster } = input;
+  const folder = appFolder(cluster, app);
+  const files: DeliveryFile[] = [];
+
+  const ns: INamespace = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      ...meta(input, namespace),
+      // Several apps may share a namespace: removing one app's Flux
+      // Kustomization must not delete it for the others (Flux kustomize
+      // controller, "prune" docs: kustomize.toolkit.fluxcd.io/prune: disabled).
+      annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    },
+  };
+  files.push({
+    path: `${folder}/namespace.yaml`,
+    purpose: `Namespace of ${app}; kept when the app is removed, other apps may live in it.`,
+    objects: [ns],
+  });
+
+  const sa: IServiceAccount = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: meta(input, input.serviceAccount, namespace),
+  };
+  files.push({
+    path: `${folder}/serviceaccount.yaml`,
+    purpose: `Identity ${app} signs in to Vault with (Kubernetes auth role ${input.vault.role}).`,
+    objects: [sa],
+  });
+
+  const storeName = syncedSecretName(app);
+  if (input.secrets.length > 0) {
+    if (!cluster.clusterSecretStore) {
+      // contracts.md 2.2: Vault provider, KV v2, Kubernetes auth with the
+      // app's own service account and audience.
+      const store: ISecretStore = {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: meta(input, storeName, namespace),
+        spec: {
+          provider: {
+            vault: {
+              server: input.vault.server,
+              path: input.vault.kvMount,
+              version: 'v2',
+              ...(input.vault.namespace
+                ? { namespace: input.vault.namespace }
+                : {}),
+              auth: {
+                kubernetes: {
+                  mountPath: input.vault.kubernetesAuthMount,
+                  role: input.vault.role,
+                  serviceAccountRef: {
+                    name: input.serviceAccount,
+                    audiences: [input.vault.audience],
+                  },
+                },
+              },
+            },
+          },
+        },
+      };
+      files.push({
+        path: `${folder}/secretstore.yaml`,
+        purpose: `How External Secrets reads ${app}'s Vault path: KV v2 mount ${input.vault.kvMount}, role ${input.vault.role}.`,
+        objects: [store],
+      });
+    }
+    // contracts.md 2.3: each secret is { value } at <kvPath>/<name>.
+    const externalSecret: IExternalSecret = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: meta(input, storeName, namespace),
+      spec: {
+        refreshInterval: input.refreshInterval,
+        secretStoreRef: cluster.clusterSecretStore
+          ? { kind: 'ClusterSecretStore', name: cluster.clusterSecretStore }
+          : { kind: 'SecretStore', name: storeName },
+        target: {
+          name: storeName,
+          creationPolicy: 'Owner',
+          deletionPolicy: 'Retain',
+        },
+        data: input.secrets.map(s => ({
+          secretKey: s.key,
+          remoteRef: {
+            key: `${input.vault.kvPath}/${s.name}`,
+            property: 'value',
+          },
+        })),
+      },
+    };
+    files.push({
+      path: `${folder}/externalsecret.yaml`,
+      purpose: `Syncs ${app}'s Vault secrets into Secret ${storeName} (keys only here, never values).`,
+      objects: [externalSecret],
+    });
+  }
+
+  const { source, chartFields } = chartSource(input);
+  files.push({
+    path: `${folder}/source.yaml`,
+    purpose: `Where the ${input.chart.name} chart comes from.`,
+    objects: [source],
+  });
+
+  const values: Record<string, unknown> = {};
+  const env = envVars(input);
+  if (env.length > 0) setPath(values, input.envValuesPath.split('.'), env);
+  const setters: DeliveryFile['setters'] = [];
+  const ia = input.imageAutomation;
+  if (ia) {
+    const imagePath = ia.valuesPath.split('.');
+    setPath(values, imagePath, { repository: ia.image, tag: ia.tag });
+    // Image automation setter marker (fluxcd.io/flux/guides/image-update:
+    // `# {"$imagepolicy": "<namespace>:<policy>:tag"}` on the tag line).
+    setters.push({
+      index: 0,
+      path: ['spec', 'values', ...imagePath, 'tag'],
+      marker: JSON.stringify({ $imagepolicy: `${namespace}:${app}:tag` }),
+    });
+  }
+  const release: IHelmRelease = {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: meta(input, app, namespace),
+    spec: {
+      interval: '30m',
+      ...chartFields,
+      releaseName: app,
+      install: { remediation: { retries: 3 } },
+      upgrade: { remediation: { retries: 3, remediateLastFailure: true } },
+      // Everything the chart renders carries the kubernetes-id too, so the
+      // Kubernetes plugin finds the app's workloads.
+      commonMetadata: { labels: { [ANNOTATION_KUBERNETES_ID]: app } },
+      ...(Object.keys(values).length > 0 ? { values } : {}),
+    },
+  };
+  files.push({
+    path: `${folder}/helmrelease.yaml`,
+    purpose: `${app} itself: chart ${input.chart.name} ${input.chart.version}${
+      env.length > 0
+        ? ', with its secrets and OTLP settings as environment'
+        : ''
+    }.`,
+    objects: [release],
+    ...(setters.length > 0 ? { setters } : {}),
+  });
+
+  if (input.ingress) {
+    const ingress: IIngress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        ...meta(input, app, namespace),
+        ...(cluster.ingress.clusterIssuer
+          ? {
+              annotations: {
+                'cert-manager.io/cluster-issuer': cluster.ingress.clusterIssuer,
+              },
+            }
+          : {}),
+      },
+      spec: {
+        ...(cluster.ingress.className
+          ? { ingressClassName: cluster.ingress.className }
+          : {}),
+        tls: [{ hosts: [input.ingress.host], secretName: `${app}-tls` }],
+        rules: [
+          {
+            host: input.ingress.host,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: {
+                    service: {
+                      name: input.ingress.serviceName,
+                      port: { number: input.ingress.servicePort },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    files.push({
+      path: `${folder}/ingress.yaml`,
+      purpose: `https://${input.ingress.host} for ${app}, with a TLS certificate.`,
+      objects: [ingress],
+    });
+  }
+
+  if (ia) {
+    const repo: IImageRepository = {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImageRepository',
+      metadata: meta(input, app, namespace),
+      spec: { image: ia.image, interval: '1h' },
+    };
+    const policy: IImagePolicy = {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImagePolicy',
+      metadata: meta(input, app, namespace),
+      spec: {
+        imageRepositoryRef: { name: app },
+        policy: { semver: { range: ia.semverRange } },
+      },
+    };
+    const automation: IImageUpdateAutomation = {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImageUpdateAutomation',
+      metadata: meta(input, app, cluster.fluxNamespace),
+      spec: {
+        interval: '30m',
+        sourceRef: { kind: 'GitRepository', name: cluster.sourceRef.name },
+        git: {
+          checkout: { ref: { branch: input.fleetBranch } },
+          commit: {
+            author: { name: 'Flux image automation', email: 'flux@localhost' },
+            messageTemplate: `${app}: image update`,
+          },
+          push: { branch: input.fleetBranch },
+        },
+        update: { path: `./${folder}`, strategy: 'Setters' },
+      },
+    };
+    files.push({
+      path: `${folder}/image-automation.yaml`,
+      purpose: `Moves ${app} to new ${ia.image} tags within ${ia.semverRange}.`,
+      objects: [repo, policy, automation],
+    });
+  }
+
+  const kustomize: KustomizeFile = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: files.map(f => f.path.slice(folder.length + 1)),
+  };
+  files.push({
+    path: `${folder}/kustomization.yaml`,
+    purpose: `What Flux applies for ${app}.`,
+    objects: [kustomize],
+  });
+
+  // contracts.md 3.2: the Flux Kustomization that applies the app folder.
+  const flux: IFluxKustomization = {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: meta(input, app, cluster.fluxNamespace),
+    spec: {
+      interval: '10m',
+      retryInterval: '2m',
+      timeout: '5m',
+      path: `./${folder}`,
+      prune: true,
+      wait: true,
+      sourceRef: { kind: cluster.sourceRef.kind, name: cluster.sourceRef.name },
+      ...(cluster.dependsOn.length > 0
+        ? { dependsOn: cluster.dependsOn.map(name => ({ name })) }
+        : {}),
+    },
+  };
+  files.push({
+    path: `${cluster.fluxPath}/${app}.yaml`,
+    purpose: `Makes ${cluster.name} apply ${folder} once its infrastructure is ready.`,
+    objects: [flux],
+  });
+  return files;
+}

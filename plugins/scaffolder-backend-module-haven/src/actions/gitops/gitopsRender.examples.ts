@@ -1,0 +1,70 @@
+import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+const vaultOutputs = {
+  roleName: '${{ steps.vault.output.roleName }}',
+  kvMount: '${{ steps.vault.output.kvMount }}',
+  kvPath: '${{ steps.vault.output.kvPath }}',
+  kubernetesAuthMount: '${{ steps.vault.output.kubernetesAuthMount }}',
+};
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Open WebUI for one customer: chart from its Helm repository, two Vault secrets as environment, OTLP to Alloy and a public hostname',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'render',
+          action: 'haven:gitops:render',
+          name: 'Render manifests',
+          input: {
+            component: 'open-webui-voorbeeld',
+            cluster: 'haven-sandbox',
+            chart: {
+              repositoryUrl: 'https://helm.openwebui.com',
+              name: 'open-webui',
+              version: '8.x',
+            },
+            secrets: [
+              { name: 'webui-secret-key', key: 'WEBUI_SECRET_KEY' },
+              { name: 'openai-api-key', key: 'OPENAI_API_KEY' },
+            ],
+            vault: vaultOutputs,
+            hostname: 'voorbeeld.chat.haven.example.nl',
+            service: { name: 'open-webui-voorbeeld', port: 80 },
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'A chart from an OCI registry, no secrets, no telemetry, image tags followed by Flux',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'render',
+          action: 'haven:gitops:render',
+          name: 'Render manifests',
+          input: {
+            component: 'podinfo',
+            cluster: 'haven-sandbox',
+            chart: {
+              repositoryUrl: 'oci://ghcr.io/stefanprodan/charts',
+              name: 'podinfo',
+              version: '6.9.2',
+            },
+            vault: vaultOutputs,
+            observability: false,
+            imageAutomation: {
+              image: 'ghcr.io/stefanprodan/podinfo',
+              tag: '6.9.2',
+              semverRange: '>=6.9.0 <7.0.0',
+            },
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,490 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_OTEL_SERVICE_NAME,
+  ANNOTATION_OTEL_SERVICE_NAMESPACE,
+  ANNOTATION_VAULT_SECRETS_ENGINE,
+  ANNOTATION_VAULT_SECRETS_PATH,
+  assertDnsLabel,
+  assertValid,
+  assertVaultPath,
+  assertVaultPathSegment,
+  chartNameProblems,
+  chartRepositoryUrlProblems,
+  chartVersionProblems,
+  durationProblems,
+  envVarNameProblems,
+  hostnameProblems,
+  repoPathProblems,
+} from '@haven-plus/plugin-haven-common';
+import {
+  appFolder,
+  buildAppDelivery,
+  deliveryFileToYaml,
+  type HavenGitopsConfig,
+  type HavenVaultConfig,
+} from '@haven-plus/plugin-haven-node';
+import { examples } from './gitopsRender.examples';
+
+const VALUES_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+
+function valuesPath(value: string, field: string): string {
+  if (!VALUES_PATH.test(value) || value.length > 128) {
+    throw new InputError(
+      `Invalid ${field}: ${JSON.stringify(
+        value.slice(0, 40),
+      )} must be chart value keys joined by dots, e.g. extraEnvVars or app.env`,
+    );
+  }
+  return value;
+}
+
+/** Default key of a secret in the synced Secret: `webui-secret-key` -> `WEBUI_SECRET_KEY`. */
+function defaultKey(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+/** The scaffolder's repoUrl form: `host?owner=..&repo=..`. */
+function scaffolderRepoUrl(fleet: HavenGitopsConfig['fleetRepo']): string {
+  const params = new URLSearchParams({ owner: fleet.owner, repo: fleet.repo });
+  return `${fleet.host}?${params.toString()}`;
+}
+
+/** Web URL of a file on a branch of the fleet repository. */
+function fileUrl(
+  fleet: HavenGitopsConfig['fleetRepo'],
+  filePath: string,
+): string {
+  const blob = fleet.provider === 'gitlab' ? '-/blob' : 'blob';
+  return `${fleet.url}/${blob}/${fleet.branch}/${filePath}`;
+}
+
+/**
+ * `haven:gitops:render`: writes one app's Flux and External Secrets manifests
+ * into the workspace, laid out as the fleet repository expects
+ * (`haven.gitops`), every object typed, labelled with the kubernetes-id and
+ * serialised with the `yaml` package.
+ * @public
+ */
+export function createGitopsRenderAction(options: {
+  gitops: HavenGitopsConfig | undefined;
+  vault: HavenVaultConfig | undefined;
+}) {
+  const { gitops, vault } = options;
+  return createTemplateAction({
+    id: 'haven:gitops:render',
+    description:
+      "Renders an app's GitOps manifests (Namespace, ServiceAccount, ESO SecretStore and ExternalSecret, Flux chart source, HelmRelease with OTLP settings, optional Ingress and image automation, kustomization.yaml and the Flux Kustomization) into the workspace, laid out as the fleet repository expects.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        component: z =>
+          z.string().describe('The app (component) name: a DNS-1123 label'),
+        cluster: z =>
+          z.string().describe('Cluster name from haven.gitops.clusters'),
+        namespace: z =>
+          z
+            .string()
+            .optional()
+            .describe('Kubernetes namespace (default: the component name)'),
+        serviceAccount: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Service account External Secrets signs in to Vault as (default: the component name)',
+            ),
+        chart: z =>
+          z
+            .object({
+              repositoryUrl: z
+                .string()
+                .describe(
+                  'https:// Helm repository or oci:// registry prefix, e.g. https://helm.openwebui.com',
+                ),
+              name: z.string().describe('Chart name, e.g. open-webui'),
+              version: z
+                .string()
+                .describe('Chart version or SemVer range, e.g. 8.x'),
+            })
+            .describe('The Helm chart that runs the app'),
+        envValuesPath: z =>
+          z
+            .string()
+            .default('extraEnvVars')
+            .describe(
+              "Chart value (dotted path) holding a list of container environment variables; the chart's own README names it",
+            ),
+        secrets: z =>
+          z
+            .array(
+              z.object({
+                name: z
+                  .string()
+                  .describe(
+                    'Secret name under the app path in Vault (as given to haven:vault:provision)',
+                  ),
+                key: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Key in the synced Secret and environment variable name (default: the name in upper case, "-" as "_")',
+                  ),
+              }),
+            )
+            .default([])
+            .describe('Vault secrets synced into the app'),
+        vault: z =>
+          z
+            .object({
+              roleName: z.string().describe('Kubernetes-auth role'),
+              kvMount: z.string().describe('KV v2 mount'),
+              kvPath: z.string().describe('The app path inside the mount'),
+              kubernetesAuthMount: z
+                .string()
+                .describe('Kubernetes auth mount of the role'),
+            })
+            .describe("haven:vault:provision's outputs"),
+        refreshInterval: z =>
+          z
+            .string()
+            .default('1h')
+            .describe('How often External Secrets re-reads Vault, e.g. 1h'),
+        observability: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              "Export traces, metrics and logs over OTLP to the cluster's Alloy",
+            ),
+        hostname: z =>
+          z
+            .string()
+            .optional()
+            .describe('Public hostname; adds an Ingress with TLS'),
+        service: z =>
+          z
+            .object({
+              name: z
+                .string()
+                .optional()
+                .describe(
+                  "Service the Ingress sends traffic to (default: the component name, the chart's usual fullname)",
+                ),
+              port: z
+                .number()
+                .int()
+                .min(1)
+                .max(65535)
+                .default(80)
+                .describe('Its port'),
+            })
+            .optional()
+            .describe('Ingress backend'),
+        imageAutomation: z =>
+          z
+            .object({
+              image: z
+                .string()
+                .describe(
+                  'Image without tag, e.g. ghcr.io/open-webui/open-webui',
+                ),
+              tag: z.string().describe('Tag to deploy first'),
+              semverRange: z
+                .string()
+                .describe('Tags to follow, e.g. ">=0.6.0 <1.0.0"'),
+              valuesPath: z
+                .string()
+                .default('image')
+                .describe("Chart value holding the image's repository and tag"),
+            })
+            .optional()
+            .describe('Let Flux move the app to new image tags'),
+        targetPath: z =>
+          z
+            .string()
+            .default('fleet')
+            .describe('Workspace folder of the fleet repository checkout'),
+      },
+      output: {
+        files: z =>
+          z.array(z.string()).describe('Files written, relative to targetPath'),
+        appPath: z =>
+          z.string().describe('The app folder in the fleet repository'),
+        registerFile: z =>
+          z
+            .string()
+            .describe(
+              "Workspace path of the cluster's list of apps (for fetch:plain:file and haven:gitops:register)",
+            ),
+        registerFileUrl: z =>
+          z.string().describe("That file's URL in the fleet repository"),
+        registerEntry: z =>
+          z.string().describe('The entry haven:gitops:register adds'),
+        fleetRepoUrl: z =>
+          z
+            .string()
+            .describe(
+              'The fleet repository in the scaffolder repoUrl form (host?owner=..&repo=..)',
+            ),
+        fleetProvider: z =>
+          z.enum(['github', 'gitlab']).describe('Where the fleet repo lives'),
+        fleetBranch: z =>
+          z.string().describe('The branch Flux reconciles (PR target)'),
+        pullRequestBranch: z =>
+          z.string().describe('Branch name for this app on this cluster'),
+        catalogInfoPath: z =>
+          z
+            .string()
+            .describe("Workspace path for the component's catalog-info.yaml"),
+        catalogInfoUrl: z =>
+          z
+            .string()
+            .describe(
+              'URL of that file on the fleet branch, for catalog:register',
+            ),
+        annotations: z =>
+          z
+            .record(z.string(), z.string())
+            .describe("The annotations the component's entity page reads"),
+      },
+    },
+    async handler(ctx) {
+      if (!gitops) {
+        throw new InputError(
+          'haven.gitops is not configured: add it to app-config (README.md, "GitOps") before using haven:gitops:render',
+        );
+      }
+      // 1. Validate everything before writing anything.
+      const app = assertDnsLabel(ctx.input.component, 'component');
+      const cluster = gitops.clusters[ctx.input.cluster];
+      if (!cluster) {
+        throw new InputError(
+          `Unknown cluster "${
+            ctx.input.cluster
+          }": haven.gitops.clusters has ${Object.keys(gitops.clusters).join(
+            ', ',
+          )}`,
+        );
+      }
+      const environment = vault?.environments[cluster.environment];
+      if (!vault || !environment) {
+        throw new InputError(
+          `Cluster ${cluster.name} uses Vault environment "${cluster.environment}", which haven.vault.environments does not define`,
+        );
+      }
+      const namespace = assertDnsLabel(ctx.input.namespace ?? app, 'namespace');
+      const serviceAccount = assertDnsLabel(
+        ctx.input.serviceAccount ?? app,
+        'serviceAccount',
+      );
+      const chart = {
+        repositoryUrl: assertValid(
+          ctx.input.chart.repositoryUrl,
+          'chart.repositoryUrl',
+          chartRepositoryUrlProblems,
+        ),
+        name: assertValid(
+          ctx.input.chart.name,
+          'chart.name',
+          chartNameProblems,
+        ),
+        version: assertValid(
+          ctx.input.chart.version,
+          'chart.version',
+          chartVersionProblems,
+        ),
+      };
+      const envValuesPath = valuesPath(
+        ctx.input.envValuesPath ?? 'extraEnvVars',
+        'envValuesPath',
+      );
+      const seenNames = new Set<string>();
+      const seenKeys = new Set<string>();
+      const secrets = (ctx.input.secrets ?? []).map(s => {
+        const name = assertVaultPathSegment(s.name, 'secret name');
+        const key = assertValid(
+          s.key ?? defaultKey(name),
+          `key of secret "${name}"`,
+          envVarNameProblems,
+        );
+        if (seenNames.has(name) || seenKeys.has(key)) {
+          throw new InputError(`Secret "${name}" (key ${key}) is listed twice`);
+        }
+        seenNames.add(name);
+        seenKeys.add(key);
+        return { name, key };
+      });
+      const v = ctx.input.vault;
+      if (v.kvMount !== environment.kvMount) {
+        throw new InputError(
+          `vault.kvMount "${v.kvMount}" is not the KV mount of cluster ${cluster.name}'s environment (${environment.kvMount}): pass haven:vault:provision's outputs for the same environment`,
+        );
+      }
+      if (v.kubernetesAuthMount !== environment.kubernetesAuthMount) {
+        throw new InputError(
+          `vault.kubernetesAuthMount "${v.kubernetesAuthMount}" is not the Kubernetes auth mount of cluster ${cluster.name}'s environment (${environment.kubernetesAuthMount})`,
+        );
+      }
+      const kvPath = assertVaultPath(v.kvPath, 'vault.kvPath').join('/');
+      const roleName = assertVaultPathSegment(v.roleName, 'vault.roleName');
+      const refreshInterval = assertValid(
+        ctx.input.refreshInterval ?? '1h',
+        'refreshInterval',
+        durationProblems,
+      );
+      const hostname = ctx.input.hostname
+        ? assertValid(ctx.input.hostname, 'hostname', hostnameProblems)
+        : undefined;
+      const ia = ctx.input.imageAutomation;
+      const targetPath = assertValid(
+        ctx.input.targetPath ?? 'fleet',
+        'targetPath',
+        repoPathProblems,
+      );
+      const observability = ctx.input.observability ?? true;
+      if (observability && !cluster.otlpEndpoint) {
+        ctx.logger.warn(
+          `Cluster ${cluster.name} has no haven.gitops otlpEndpoint: the app gets no OTLP settings`,
+        );
+      }
+
+      const files = buildAppDelivery({
+        app,
+        namespace,
+        serviceAccount,
+        environment: cluster.environment,
+        cluster,
+        fleetBranch: gitops.fleetRepo.branch,
+        vault: {
+          server: cluster.vaultServer ?? vault.address,
+          namespace: vault.namespace,
+          kvMount: environment.kvMount,
+          kvPath,
+          role: roleName,
+          kubernetesAuthMount: environment.kubernetesAuthMount,
+          audience: vault.audience,
+        },
+        chart,
+        envValuesPath,
+        secrets,
+        refreshInterval,
+        observability: observability
+          ? { serviceName: app, serviceNamespace: namespace }
+          : undefined,
+        ingress: hostname
+          ? {
+              host: hostname,
+              serviceName: assertDnsLabel(
+                ctx.input.service?.name ?? app,
+                'service.name',
+              ),
+              servicePort: ctx.input.service?.port ?? 80,
+            }
+          : undefined,
+        imageAutomation: ia
+          ? {
+              image: assertValid(
+                ia.image,
+                'imageAutomation.image',
+                imageProblems,
+              ),
+              tag: assertValid(ia.tag, 'imageAutomation.tag', tagProblems),
+              semverRange: assertValid(
+                ia.semverRange,
+                'imageAutomation.semverRange',
+                chartVersionProblems,
+              ),
+              valuesPath: valuesPath(
+                ia.valuesPath ?? 'image',
+                'imageAutomation.valuesPath',
+              ),
+            }
+          : undefined,
+      });
+      const rendered = files.map(f => ({
+        path: f.path,
+        text: deliveryFileToYaml(f),
+      }));
+
+      // 2. Write into the workspace only (the pull request is a later step).
+      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      ctx.logger.info(
+        `Rendering ${app} for cluster ${cluster.name} into ${targetPath}/ (${
+          rendered.length
+        } files${ctx.isDryRun ? ', dry run' : ''}):`,
+      );
+      for (const file of rendered) {
+        const target = resolveSafeChildPath(root, file.path);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, file.text, 'utf8');
+        ctx.logger.info(`  ${file.path}`);
+      }
+
+      const folder = appFolder(cluster, app);
+      const registerPath = `${cluster.fluxPath}/kustomization.yaml`;
+      const annotations: Record<string, string> = {
+        [ANNOTATION_KUBERNETES_ID]: app,
+        [ANNOTATION_KUBERNETES_NAMESPACE]: namespace,
+        [ANNOTATION_VAULT_SECRETS_ENGINE]: environment.kvMount,
+        [ANNOTATION_VAULT_SECRETS_PATH]: kvPath,
+      };
+      if (observability) {
+        annotations[ANNOTATION_OTEL_SERVICE_NAME] = app;
+        annotations[ANNOTATION_OTEL_SERVICE_NAMESPACE] = namespace;
+      }
+      ctx.output(
+        'files',
+        rendered.map(f => f.path),
+      );
+      ctx.output('appPath', folder);
+      ctx.output('registerFile', `${targetPath}/${registerPath}`);
+      ctx.output('registerFileUrl', fileUrl(gitops.fleetRepo, registerPath));
+      ctx.output('registerEntry', `${app}.yaml`);
+      ctx.output('fleetRepoUrl', scaffolderRepoUrl(gitops.fleetRepo));
+      ctx.output('fleetProvider', gitops.fleetRepo.provider);
+      ctx.output('fleetBranch', gitops.fleetRepo.branch);
+      ctx.output('pullRequestBranch', `haven/${cluster.name}/${app}`);
+      ctx.output(
+        'catalogInfoPath',
+        `${targetPath}/${folder}/catalog-info.yaml`,
+      );
+      ctx.output(
+        'catalogInfoUrl',
+        fileUrl(gitops.fleetRepo, `${folder}/catalog-info.yaml`),
+      );
+      ctx.output('annotations', annotations);
+    },
+  });
+}
+
+/** An image reference without tag or digest: registry/path, lower case. */
+function imageProblems(value: string): string[] {
+  if (
+    !/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/.test(
+      value,
+    ) ||
+    value.length > 255
+  ) {
+    return [
+      `${JSON.stringify(
+        value.slice(0, 40),
+      )} must be an image name without tag, e.g. ghcr.io/open-webui/open-webui`,
+    ];
+  }
+  return [];
+}
+
+/** An image tag as the OCI distribution spec allows it. */
+function tagProblems(value: string): string[] {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(value)) {
+    return [`${JSON.stringify(value.slice(0, 40))} is not an image tag`];
+  }
+  return [];
+}
