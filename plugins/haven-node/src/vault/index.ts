@@ -11,3 +11,4 @@ export type {
   VaultMount,
   VaultTokenInfo,
 } from './types';
+export { vaultAppNames, type VaultAppNames } from './naming';

@@ -7,7 +7,6 @@ import {
   readTree,
   runRegister,
   runRender,
-  VAULT_OUTPUTS,
 } from './__testUtils__/gitopsHarness';
 
 describe('haven:gitops examples', () => {
@@ -19,12 +18,7 @@ describe('haven:gitops examples', () => {
     async (_d, example) => {
       const step = yaml.parse(example.example).steps[0];
       expect(step.action).toBe('haven:gitops:render');
-      // The example wires haven:vault:provision's outputs; give them values.
-      const run = await runRender(
-        gitopsConfigs(),
-        { ...step.input, vault: VAULT_OUTPUTS },
-        workspace.path,
-      );
+      const run = await runRender(gitopsConfigs(), step.input, workspace.path);
       expect(run.error).toBeUndefined();
       expect(Object.keys(readTree(`${workspace.path}/fleet`))).toEqual(
         expect.arrayContaining([

@@ -1,13 +1,6 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
-const vaultOutputs = {
-  roleName: '${{ steps.vault.output.roleName }}',
-  kvMount: '${{ steps.vault.output.kvMount }}',
-  kvPath: '${{ steps.vault.output.kvPath }}',
-  kubernetesAuthMount: '${{ steps.vault.output.kubernetesAuthMount }}',
-};
-
 export const examples: TemplateExample[] = [
   {
     description:
@@ -21,6 +14,7 @@ export const examples: TemplateExample[] = [
           input: {
             component: 'open-webui-voorbeeld',
             cluster: 'haven-sandbox',
+            namespace: 'voorbeeld',
             chart: {
               repositoryUrl: 'https://helm.openwebui.com',
               name: 'open-webui',
@@ -30,7 +24,6 @@ export const examples: TemplateExample[] = [
               { name: 'webui-secret-key', key: 'WEBUI_SECRET_KEY' },
               { name: 'openai-api-key', key: 'OPENAI_API_KEY' },
             ],
-            vault: vaultOutputs,
             hostname: 'voorbeeld.chat.haven.example.nl',
             service: { name: 'open-webui-voorbeeld', port: 80 },
           },
@@ -55,7 +48,6 @@ export const examples: TemplateExample[] = [
               name: 'podinfo',
               version: '6.9.2',
             },
-            vault: vaultOutputs,
             observability: false,
             imageAutomation: {
               image: 'ghcr.io/stefanprodan/podinfo',

@@ -7,7 +7,6 @@ import {
   OPEN_WEBUI_INPUT,
   readTree,
   runRender,
-  VAULT_OUTPUTS,
 } from './__testUtils__/gitopsHarness';
 
 const APP_DIR = 'apps/haven-sandbox/open-webui-voorbeeld';
@@ -42,6 +41,8 @@ describe('haven:gitops:render', () => {
       ].sort(),
     );
     expect(result.outputs).toMatchObject({
+      environment: 'sandbox',
+      namespace: 'voorbeeld',
       appPath: APP_DIR,
       registerFile: 'fleet/clusters/haven-sandbox/apps/kustomization.yaml',
       registerFileUrl:
@@ -210,7 +211,6 @@ describe('haven:gitops:render', () => {
           name: 'podinfo',
           version: '6.9.2',
         },
-        vault: { ...VAULT_OUTPUTS, kvPath: 'apps/podinfo/podinfo' },
         observability: false,
         imageAutomation: {
           image: 'ghcr.io/stefanprodan/podinfo',
@@ -329,16 +329,6 @@ describe('haven:gitops:render', () => {
         ],
       },
       /listed twice/,
-    ],
-    [
-      'kv mount',
-      { vault: { ...VAULT_OUTPUTS, kvMount: 'kv-other' } },
-      /not the KV mount/,
-    ],
-    [
-      'kv path',
-      { vault: { ...VAULT_OUTPUTS, kvPath: 'apps/../root' } },
-      /vault.kvPath/,
     ],
     ['values path', { envValuesPath: 'env[0]' }, /envValuesPath/],
     ['target path', { targetPath: '../outside' }, /targetPath/],

@@ -12,7 +12,6 @@ import {
   ANNOTATION_VAULT_SECRETS_PATH,
   assertDnsLabel,
   assertValid,
-  assertVaultPath,
   assertVaultPathSegment,
   chartNameProblems,
   chartRepositoryUrlProblems,
@@ -27,6 +26,7 @@ import {
   buildAppDelivery,
   deliveryFileToYaml,
   type HavenGitopsConfig,
+  vaultAppNames,
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './gitopsRender.examples';
@@ -136,21 +136,22 @@ export function createGitopsRenderAction(options: {
                   .describe(
                     'Key in the synced Secret and environment variable name (default: the name in upper case, "-" as "_")',
                   ),
+                generate: z
+                  .unknown()
+                  .optional()
+                  .describe(
+                    'How haven:vault:provision makes the value (ignored here, so one list serves both actions)',
+                  ),
+                secretKey: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Which template secret haven:vault:provision seeds it from (ignored here)',
+                  ),
               }),
             )
             .default([])
             .describe('Vault secrets synced into the app'),
-        vault: z =>
-          z
-            .object({
-              roleName: z.string().describe('Kubernetes-auth role'),
-              kvMount: z.string().describe('KV v2 mount'),
-              kvPath: z.string().describe('The app path inside the mount'),
-              kubernetesAuthMount: z
-                .string()
-                .describe('Kubernetes auth mount of the role'),
-            })
-            .describe("haven:vault:provision's outputs"),
         refreshInterval: z =>
           z
             .string()
@@ -213,6 +214,13 @@ export function createGitopsRenderAction(options: {
             .describe('Workspace folder of the fleet repository checkout'),
       },
       output: {
+        environment: z =>
+          z
+            .string()
+            .describe(
+              "The cluster's haven.vault environment (for haven:vault:provision)",
+            ),
+        namespace: z => z.string().describe('Kubernetes namespace of the app'),
         files: z =>
           z.array(z.string()).describe('Files written, relative to targetPath'),
         appPath: z =>
@@ -310,7 +318,7 @@ export function createGitopsRenderAction(options: {
       const secrets = (ctx.input.secrets ?? []).map(s => {
         const name = assertVaultPathSegment(s.name, 'secret name');
         const key = assertValid(
-          s.key ?? defaultKey(name),
+          s.key || defaultKey(name),
           `key of secret "${name}"`,
           envVarNameProblems,
         );
@@ -321,19 +329,13 @@ export function createGitopsRenderAction(options: {
         seenKeys.add(key);
         return { name, key };
       });
-      const v = ctx.input.vault;
-      if (v.kvMount !== environment.kvMount) {
-        throw new InputError(
-          `vault.kvMount "${v.kvMount}" is not the KV mount of cluster ${cluster.name}'s environment (${environment.kvMount}): pass haven:vault:provision's outputs for the same environment`,
-        );
-      }
-      if (v.kubernetesAuthMount !== environment.kubernetesAuthMount) {
-        throw new InputError(
-          `vault.kubernetesAuthMount "${v.kubernetesAuthMount}" is not the Kubernetes auth mount of cluster ${cluster.name}'s environment (${environment.kubernetesAuthMount})`,
-        );
-      }
-      const kvPath = assertVaultPath(v.kvPath, 'vault.kvPath').join('/');
-      const roleName = assertVaultPathSegment(v.roleName, 'vault.roleName');
+      // The same names haven:vault:provision creates (haven-node vaultAppNames).
+      const names = vaultAppNames(vault, {
+        environment: cluster.environment,
+        namespace,
+        component: app,
+      });
+      const kvPath = names.appPath;
       const refreshInterval = assertValid(
         ctx.input.refreshInterval ?? '1h',
         'refreshInterval',
@@ -367,7 +369,7 @@ export function createGitopsRenderAction(options: {
           namespace: vault.namespace,
           kvMount: environment.kvMount,
           kvPath,
-          role: roleName,
+          role: names.roleName,
           kubernetesAuthMount: environment.kubernetesAuthMount,
           audience: vault.audience,
         },
@@ -439,6 +441,8 @@ export function createGitopsRenderAction(options: {
         annotations[ANNOTATION_OTEL_SERVICE_NAME] = app;
         annotations[ANNOTATION_OTEL_SERVICE_NAMESPACE] = namespace;
       }
+      ctx.output('environment', cluster.environment);
+      ctx.output('namespace', namespace);
       ctx.output(
         'files',
         rendered.map(f => f.path),

@@ -1,8 +1,9 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import type {
-  HavenVaultConfig,
-  KubernetesAuthRole,
-  VaultClient,
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  vaultAppNames,
+  type HavenVaultConfig,
+  type KubernetesAuthRole,
+  type VaultClient,
 } from '@haven-plus/plugin-haven-node';
 import {
   appReadPolicy,
@@ -67,37 +68,20 @@ export function desiredState(
     secretNames: string[];
   },
 ): DesiredState {
-  const env = config.environments[input.environment];
-  if (!env) {
-    throw new InputError(
-      `Unknown environment "${
-        input.environment
-      }"; haven.vault.environments has: ${Object.keys(config.environments).join(
-        ', ',
-      )}`,
-    );
-  }
-  const appPath = [env.pathPrefix, input.namespace, input.component]
-    .filter(Boolean)
-    .join('/');
-  // '.' cannot occur in a DNS-1123 label, so namespace "a-b" with app "c" and
-  // namespace "a" with app "b-c" never share a role or policy name.
-  const suffix = `${input.namespace}.${input.component}`;
+  const names = vaultAppNames(config, input);
+  const { appPath, policyName } = names;
   const perApp = config.policyMode === 'per-app';
-  const policyName = perApp
-    ? `${config.policyPrefix}${suffix}`
-    : config.templatedPolicy;
   return {
-    kvMount: env.kvMount,
-    kubernetesAuthMount: env.kubernetesAuthMount,
-    pathPrefix: env.pathPrefix,
+    kvMount: names.kvMount,
+    kubernetesAuthMount: names.kubernetesAuthMount,
+    pathPrefix: names.pathPrefix,
     appPath,
     policy: perApp
-      ? { name: policyName, document: appReadPolicy(env.kvMount, appPath) }
+      ? { name: policyName, document: appReadPolicy(names.kvMount, appPath) }
       : undefined,
     policyName,
     role: {
-      name: `${config.rolePrefix}${suffix}`,
+      name: names.roleName,
       spec: {
         boundServiceAccountNames: [input.serviceAccount],
         boundServiceAccountNamespaces: [input.namespace],

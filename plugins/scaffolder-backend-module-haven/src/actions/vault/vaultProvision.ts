@@ -112,6 +112,12 @@ export function createVaultProvisionAction(options: {
                   .describe(
                     'Take the value from the template secret of this name (a ui:field Secret)',
                   ),
+                key: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Environment variable the app reads it as (used by haven:gitops:render, so one list serves both actions; ignored here)',
+                  ),
               }),
             )
             .default([])

@@ -55,14 +55,6 @@ export function gitopsConfigs(
   };
 }
 
-/** haven:vault:provision's outputs for open-webui-voorbeeld in the sandbox. */
-export const VAULT_OUTPUTS = {
-  roleName: 'haven-voorbeeld.open-webui-voorbeeld',
-  kvMount: 'kv-apps',
-  kvPath: 'apps/voorbeeld/open-webui-voorbeeld',
-  kubernetesAuthMount: 'kubernetes',
-};
-
 /** The Open WebUI form, as the haven-service template passes it on. */
 export const OPEN_WEBUI_INPUT = {
   component: 'open-webui-voorbeeld',
@@ -77,7 +69,6 @@ export const OPEN_WEBUI_INPUT = {
     { name: 'webui-secret-key' },
     { name: 'openai-api-key', key: 'OPENAI_API_KEY' },
   ],
-  vault: VAULT_OUTPUTS,
   hostname: 'voorbeeld.chat.haven.example.nl',
 };
 
