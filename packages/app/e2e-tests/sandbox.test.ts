@@ -110,7 +110,7 @@ test('Create provisions an app in the Vault double and shows the plan, never the
   await shot(page, '04-create');
 
   await page
-    .locator('article, .MuiCard-root')
+    .locator('.MuiCard-root')
     .filter({ hasText: 'Provision an app in Vault' })
     .getByRole('button', { name: 'Choose' })
     .click();
@@ -154,7 +154,100 @@ test('Create provisions an app in the Vault double and shows the plan, never the
   await shot(page, '06-create-task');
 });
 
-test('the Installed Actions page documents haven:vault:provision', async ({
+test('Create a Haven+ service opens a pull request on the fleet repository double', async ({
+  page,
+  request,
+}) => {
+  const supplied = 'e2e-openai-key-5c2e8a91';
+  const app = `e2e-svc-${Date.now().toString(36)}`;
+  await page.goto('/create');
+  await page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Create a Haven+ service' })
+    .getByRole('button', { name: 'Choose' })
+    .click();
+
+  // Page 1: the service.
+  await page.getByRole('textbox', { name: /^Name/ }).fill(app);
+  await page
+    .getByRole('textbox', { name: /^Description/ })
+    .fill('Open WebUI for an end-to-end test');
+  await page.getByRole('combobox', { name: /^Owner/ }).click();
+  await page.getByRole('option', { name: /haven-platform/ }).click();
+  await page.getByRole('combobox', { name: /^System/ }).click();
+  await page.getByRole('option', { name: /open-webui$/ }).click();
+  await shot(page, '08-service-form-1');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 2: cluster and chart keep their defaults; add a hostname.
+  await expect(
+    page.getByRole('textbox', { name: /Helm chart repository/ }),
+  ).toHaveValue('https://helm.openwebui.com');
+  await page
+    .getByRole('textbox', { name: /Public hostname/ })
+    .fill(`${app}.chat.haven.example.nl`);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Page 3: the default generated secret, plus one supplied value.
+  await page
+    .getByRole('textbox', { name: /Supplied secret name/ })
+    .fill('openai-api-key');
+  await page
+    .getByRole('textbox', { name: /Its environment variable/ })
+    .fill('OPENAI_API_KEY');
+  await page.getByLabel(/Supplied secret value/).fill(supplied);
+  await shot(page, '09-service-form-3');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  const pr = page.getByRole('link', { name: 'Pull request' });
+  await expect(pr).toBeVisible({ timeout: 90_000 });
+  await expect(pr).toHaveAttribute(
+    'href',
+    /^https:\/\/github\.com\/haven-fleet\/fleet\/pull\/[0-9]+$/,
+  );
+  await expect(
+    page.getByRole('link', { name: 'Secrets in Vault' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Open the component' }),
+  ).toBeVisible();
+  expect(await page.content()).not.toContain(supplied);
+  await shot(page, '10-service-task');
+
+  // Read the pull request back from the GitHub double, as GitHub's API serves it.
+  const auth = { authorization: 'token haven-sandbox-github-not-a-secret' };
+  const pulls = await (
+    await request.get(
+      'http://127.0.0.1:7103/repos/haven-fleet/fleet/pulls?state=all',
+      { headers: auth },
+    )
+  ).json();
+  const mine = pulls.filter(
+    (p: { head: { ref: string } }) =>
+      p.head.ref === `haven/haven-sandbox/${app}`,
+  );
+  expect(mine).toHaveLength(1);
+  const read = async (file: string) => {
+    const res = await request.get(
+      `http://127.0.0.1:7103/repos/haven-fleet/fleet/contents/${file}?ref=${encodeURIComponent(
+        mine[0].head.ref,
+      )}`,
+      { headers: { ...auth, accept: 'application/vnd.github.raw' } },
+    );
+    expect([file, res.status()]).toEqual([file, 200]);
+    return res.text();
+  };
+  const release = await read(`apps/haven-sandbox/${app}/helmrelease.yaml`);
+  expect(release).toContain(`backstage.io/kubernetes-id: ${app}`);
+  expect(release).toContain('name: OPENAI_API_KEY');
+  expect(release).not.toContain(supplied);
+  expect(
+    await read('clusters/haven-sandbox/apps/kustomization.yaml'),
+  ).toContain(`- ${app}.yaml`);
+});
+
+test('the Installed Actions page documents the haven actions', async ({
   page,
 }) => {
   await page.goto('/create/actions');
@@ -167,5 +260,12 @@ test('the Installed Actions page documents haven:vault:provision', async ({
       name: /^haven:vault:provision Provisions an app in Vault/,
     });
   await expect(row).toBeVisible();
+  for (const id of ['haven:gitops:render', 'haven:gitops:register']) {
+    await expect(
+      page
+        .getByRole('grid', { name: 'Installed actions' })
+        .getByRole('row', { name: new RegExp(`^${id} `) }),
+    ).toBeVisible();
+  }
   await shot(page, '07-installed-actions');
 });

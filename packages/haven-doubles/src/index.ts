@@ -45,3 +45,39 @@ export {
   setupDoubleServer,
   type RealSystem,
 } from './contractServer';
+export {
+  createGitHubDouble,
+  type ActiveGitHubFault,
+  type GitHubDouble,
+  type GitHubDoubleOptions,
+  type GitHubDoubleState,
+  type GitHubFault,
+  type GitHubFaults,
+  type GitHubPullSnapshot,
+  type GitHubRecordedRequest,
+  type GitHubRepositorySeed,
+  type GitHubTokenSpec,
+} from './github/githubDouble';
+export { GITHUB_FAULT_MESSAGES } from './github/errors';
+export {
+  fleetRepositorySeed,
+  GITHUB_SANDBOX,
+  startGitHubDoubleOnLoopback,
+  type RunningGitHubDouble,
+} from './github/githubSandbox';
+export {
+  expectValidManifests,
+  findKubectl,
+  formatManifestProblem,
+  kustomizeBuild,
+  loadManifestValidator,
+  type KnownKind,
+  type KustomizeBuildResult,
+  type ManifestProblem,
+  type ManifestScope,
+  type ManifestValidator,
+  type ManifestValidatorOptions,
+  type SkippedRule,
+  type YamlManifestProblem,
+} from './manifests';
+export { findReferenceDir, findRepoRoot } from './reference';

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { SANDBOX_DOUBLES, startSandboxDoubles } from './sandbox';
 import { findRepoRoot } from './reference';
 import { serveOnLoopback } from './http/loopback';
+import { fleetRepositorySeed, GITHUB_SANDBOX } from './github/githubSandbox';
 
 describe('the local sandbox', () => {
   it('points app-config.yaml at the doubles where they listen', () => {
@@ -88,6 +89,52 @@ describe('the local sandbox', () => {
         kind: 'ExternalSecretList',
         items: [],
       });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('points integrations.github and haven.gitops at the GitHub double and its fleet repository', () => {
+    const config = parse(
+      fs.readFileSync(path.join(findRepoRoot(), 'app-config.yaml'), 'utf8'),
+    );
+    const g = SANDBOX_DOUBLES.github;
+    expect(config.integrations.github).toEqual([
+      {
+        host: 'github.com',
+        apiBaseUrl: `http://127.0.0.1:${g.port}`,
+        token: g.token,
+      },
+    ]);
+    expect(config.haven.gitops.fleetRepo).toMatchObject({
+      url: `https://github.com/${g.fleetRepo.owner}/${g.fleetRepo.name}`,
+      branch: g.fleetRepo.branch,
+    });
+  });
+
+  it('serves the GitHub double over loopback with the seeded fleet repository', async () => {
+    const g = SANDBOX_DOUBLES.github;
+    expect(g).toMatchObject({
+      port: GITHUB_SANDBOX.port,
+      token: GITHUB_SANDBOX.token,
+      login: GITHUB_SANDBOX.login,
+      fleetRepo: GITHUB_SANDBOX.fleetRepo,
+    });
+    const sandbox = await startSandboxDoubles({ anyPort: true });
+    try {
+      expect(sandbox.urls.github).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const file = 'clusters/haven-sandbox/apps/kustomization.yaml';
+      const res = await fetch(
+        `${sandbox.urls.github}/repos/${g.fleetRepo.owner}/${g.fleetRepo.name}/contents/${file}?ref=${g.fleetRepo.branch}`,
+        {
+          headers: {
+            authorization: `Bearer ${g.token}`,
+            accept: 'application/vnd.github.v3.raw',
+          },
+        },
+      );
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(fleetRepositorySeed().files[file]);
     } finally {
       await sandbox.stop();
     }

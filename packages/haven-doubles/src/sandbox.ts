@@ -1,6 +1,10 @@
 import { createKubernetesDouble } from './kubernetes/kubernetesDouble';
 import { serveOnLoopback } from './http/loopback';
 import { startVaultDoubleOnLoopback } from './vault/vaultSandbox';
+import {
+  fleetRepositorySeed,
+  startGitHubDoubleOnLoopback,
+} from './github/githubSandbox';
 import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
 
 /**
@@ -23,6 +27,14 @@ export const SANDBOX_DOUBLES = {
     pathPrefix: 'apps',
     kubernetesAuthMount: 'kubernetes',
     kubernetesAuthAccessor: 'auth_kubernetes_5a4d1b2c',
+  },
+  github: {
+    /** `integrations.github[]`: host github.com, apiBaseUrl http://127.0.0.1:7103 */
+    port: 7103,
+    token: 'haven-sandbox-github-not-a-secret',
+    login: 'haven-sandbox-bot',
+    /** the seeded fleet repository (github/githubSandbox.ts fleetRepositorySeed) */
+    fleetRepo: { owner: 'haven-fleet', name: 'fleet', branch: 'main' },
   },
 } as const;
 
@@ -69,9 +81,18 @@ export async function startSandboxDoubles(
     ],
     tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
   });
-  const servers = [kubernetes, vault];
+  const g = SANDBOX_DOUBLES.github;
+  const github = await startGitHubDoubleOnLoopback(
+    options.anyPort ? 0 : g.port,
+    {
+      token: g.token,
+      login: g.login,
+      repositories: [fleetRepositorySeed()],
+    },
+  );
+  const servers = [kubernetes, vault, github];
   return {
-    urls: { kubernetes: kubernetes.url, vault: vault.url },
+    urls: { kubernetes: kubernetes.url, vault: vault.url, github: github.url },
     stop: async () => {
       await Promise.all(servers.map(s => s.close()));
     },

@@ -385,6 +385,19 @@ describe('haven:vault:provision input rules', () => {
     expect(double.requests).toEqual([]);
   });
 
+  it('plans a supplied secret in a dry run, which the scaffolder runs without secrets', async () => {
+    const double = startVault({ perApp: true });
+    const dry = await runAction(config(true), input, {
+      secrets: {},
+      dryRun: true,
+    });
+    expect(dry.error).toBeUndefined();
+    expect(planOf(dry)).toContain(
+      'secret apps/voorbeeld/open-webui/openai-api-key: create',
+    );
+    expect(writes(double)).toBe(0);
+  });
+
   it('names the environments it knows for an unknown one', async () => {
     startVault({ perApp: true });
     const run = await runAction(

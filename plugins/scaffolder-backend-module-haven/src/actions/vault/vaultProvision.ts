@@ -177,7 +177,9 @@ export function createVaultProvisionAction(options: {
             `Secret "${s.name}" may not take the user's Backstage token as its value`,
           );
         }
-        if (s.secretKey) {
+        // The scaffolder hands a dry run no secrets; nothing is written then,
+        // so a supplied value is only required for a real run.
+        if (s.secretKey && !ctx.isDryRun) {
           const supplied = ctx.secrets?.[s.secretKey];
           if (typeof supplied !== 'string' || supplied.length === 0) {
             throw new InputError(

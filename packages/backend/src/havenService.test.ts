@@ -1,0 +1,323 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  findRepoRoot,
+  GITHUB_SANDBOX,
+  SANDBOX_DOUBLES,
+  startSandboxDoubles,
+  type RunningSandbox,
+} from '@haven-plus/haven-doubles';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+
+/*
+ * The haven-service template through Backstage's real scaffolder engine
+ * (its dry-run API and a real task), with the haven actions, the GitHub
+ * publisher and the URL reader talking over HTTP to the sandbox's Vault and
+ * GitHub doubles on loopback.
+ */
+
+jest.setTimeout(60_000);
+
+const root = findRepoRoot();
+const template = parseYaml(
+  fs.readFileSync(
+    path.join(root, 'templates/haven-service/template.yaml'),
+    'utf8',
+  ),
+);
+const TEMPLATE_REF = 'template:default/haven-service';
+const SUPPLIED_VALUE = 'sk-supplied-7f3a9c2e5b1d';
+const { owner, name: repo } = GITHUB_SANDBOX.fleetRepo;
+
+let doubles: RunningSandbox;
+let baseUrl: string;
+
+function values(app: string) {
+  return {
+    component: app,
+    description: `${app} for the engine test`,
+    owner: 'group:default/haven-platform',
+    system: 'system:default/open-webui',
+    cluster: 'haven-sandbox',
+    namespace: app,
+    chartRepositoryUrl: 'https://helm.openwebui.com',
+    chartName: 'open-webui',
+    chartVersion: '8.x',
+    envValuesPath: 'extraEnvVars',
+    hostname: `${app}.chat.haven.example.nl`,
+    servicePort: 80,
+    observability: true,
+    generated: [
+      {
+        name: 'webui-secret-key',
+        key: 'WEBUI_SECRET_KEY',
+        generate: { kind: 'alphanumeric', length: 48 },
+      },
+    ],
+    suppliedName: 'openai-api-key',
+    suppliedKey: 'OPENAI_API_KEY',
+  };
+}
+
+async function api(
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${baseUrl}/api/scaffolder${route}`, {
+    method,
+    headers: {
+      authorization: mockCredentials.user.header(),
+      'content-type': 'application/json',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function github(route: string): Promise<any> {
+  const res = await fetch(`${doubles.urls.github}${route}`, {
+    headers: { authorization: `token ${GITHUB_SANDBOX.token}` },
+  });
+  if (!res.ok) throw new Error(`GitHub double ${route}: ${res.status}`);
+  return res.json();
+}
+
+/** Files of a branch of the fleet repository, read back through the GitHub API. */
+async function branchFiles(branch: string): Promise<Record<string, string>> {
+  const ref = await github(`/repos/${owner}/${repo}/git/ref/heads/${branch}`);
+  const commit = await github(
+    `/repos/${owner}/${repo}/git/commits/${ref.object.sha}`,
+  );
+  const tree = await github(
+    `/repos/${owner}/${repo}/git/trees/${commit.tree.sha}?recursive=1`,
+  );
+  const files: Record<string, string> = {};
+  for (const entry of tree.tree.filter((e: any) => e.type === 'blob')) {
+    const blob = await github(`/repos/${owner}/${repo}/git/blobs/${entry.sha}`);
+    files[entry.path] = Buffer.from(blob.content, 'base64').toString('utf8');
+  }
+  return files;
+}
+
+async function runTask(app: string) {
+  const created = await api('POST', '/v2/tasks', {
+    templateRef: TEMPLATE_REF,
+    values: values(app),
+    secrets: { suppliedValue: SUPPLIED_VALUE },
+  });
+  expect(created.status).toBe(201);
+  const id = created.json.id;
+  for (let i = 0; i < 200; i++) {
+    const task = await api('GET', `/v2/tasks/${id}`);
+    if (['completed', 'failed', 'cancelled'].includes(task.json.status)) {
+      const events = await api('GET', `/v2/tasks/${id}/events`);
+      return { task: task.json, events: events.json as any[] };
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`task ${id} did not finish`);
+}
+
+beforeAll(async () => {
+  doubles = await startSandboxDoubles({ anyPort: true });
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderGithubModule,
+      scaffolderHavenModule,
+      catalogServiceMock.factory({
+        entities: [
+          {
+            ...template,
+            metadata: { ...template.metadata, namespace: 'default' },
+          },
+        ],
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          integrations: {
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: doubles.urls.github,
+                token: GITHUB_SANDBOX.token,
+              },
+            ],
+          },
+          haven: {
+            vault: {
+              address: doubles.urls.vault,
+              auth: {
+                method: 'token',
+                token: SANDBOX_DOUBLES.vault.backstageToken,
+              },
+              environments: [
+                {
+                  name: 'sandbox',
+                  kvMount: SANDBOX_DOUBLES.vault.kvMount,
+                  kubernetesAuthMount:
+                    SANDBOX_DOUBLES.vault.kubernetesAuthMount,
+                  pathPrefix: SANDBOX_DOUBLES.vault.pathPrefix,
+                },
+              ],
+            },
+            gitops: {
+              fleetRepo: { url: `https://github.com/${owner}/${repo}` },
+              clusters: [
+                {
+                  name: 'haven-sandbox',
+                  environment: 'sandbox',
+                  dependsOn: ['infrastructure'],
+                  otlpEndpoint:
+                    'http://alloy.observability.svc.cluster.local:4318',
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ],
+  });
+  baseUrl = `http://localhost:${
+    (server as Server).address() &&
+    ((server as Server).address() as AddressInfo).port
+  }`;
+});
+
+afterAll(async () => {
+  await doubles?.stop();
+});
+
+describe('the haven-service template in the scaffolder engine', () => {
+  it('dry-runs: every step plans or renders, nothing reaches Vault or GitHub', async () => {
+    const before = await github(`/repos/${owner}/${repo}/pulls?state=all`);
+    const res = await api('POST', '/v2/dry-run', {
+      template,
+      values: values('dry-run-app'),
+      secrets: {},
+      directoryContents: [],
+    });
+    expect(res.status).toBe(200);
+    const paths = res.json.directoryContents.map((f: any) => f.path).sort();
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'fleet/apps/haven-sandbox/dry-run-app/helmrelease.yaml',
+        'fleet/apps/haven-sandbox/dry-run-app/externalsecret.yaml',
+        'fleet/apps/haven-sandbox/dry-run-app/catalog-info.yaml',
+        'fleet/clusters/haven-sandbox/apps/dry-run-app.yaml',
+        'fleet/clusters/haven-sandbox/apps/kustomization.yaml',
+      ]),
+    );
+    const steps = res.json.steps.map((s: any) => s.id);
+    expect(steps).toContain('pull-request');
+    expect(await github(`/repos/${owner}/${repo}/pulls?state=all`)).toEqual(
+      before,
+    );
+  });
+
+  it('opens a pull request holding exactly the expected files, and a re-run updates the same one', async () => {
+    const app = 'engine-test-app';
+    const first = await runTask(app);
+    const log = first.events.map(e => e.body?.message ?? '').join('\n');
+    expect([first.task.status, log.slice(-2000)]).toEqual([
+      'completed',
+      expect.anything(),
+    ]);
+
+    const pulls = await github(`/repos/${owner}/${repo}/pulls?state=all`);
+    const mine = pulls.filter(
+      (p: any) => p.head.ref === `haven/haven-sandbox/${app}`,
+    );
+    expect(mine).toHaveLength(1);
+    expect(mine[0].base.ref).toBe('main');
+
+    const main = await branchFiles('main');
+    const files = await branchFiles(`haven/haven-sandbox/${app}`);
+    const changed = Object.keys(files)
+      .filter(f => files[f] !== main[f])
+      .sort();
+    const dir = `apps/haven-sandbox/${app}`;
+    expect(changed).toEqual(
+      [
+        `${dir}/catalog-info.yaml`,
+        `${dir}/externalsecret.yaml`,
+        `${dir}/helmrelease.yaml`,
+        `${dir}/ingress.yaml`,
+        `${dir}/kustomization.yaml`,
+        `${dir}/namespace.yaml`,
+        `${dir}/secretstore.yaml`,
+        `${dir}/serviceaccount.yaml`,
+        `${dir}/source.yaml`,
+        `clusters/haven-sandbox/apps/${app}.yaml`,
+        'clusters/haven-sandbox/apps/kustomization.yaml',
+      ].sort(),
+    );
+    // Nothing of the fleet repository was removed.
+    expect(Object.keys(main).filter(f => !(f in files))).toEqual([]);
+
+    // Every Kubernetes object carries the kubernetes-id; no secret value anywhere.
+    for (const file of changed) {
+      expect(files[file]).not.toContain(SUPPLIED_VALUE);
+      if (
+        file.endsWith('kustomization.yaml') ||
+        file.endsWith('catalog-info.yaml')
+      )
+        continue;
+      for (const doc of parseAllDocuments(files[file]).map(d => d.toJS())) {
+        expect([
+          file,
+          doc.metadata.labels['backstage.io/kubernetes-id'],
+        ]).toEqual([file, app]);
+      }
+    }
+    expect(log).not.toContain(SUPPLIED_VALUE);
+    expect(
+      parseYaml(files['clusters/haven-sandbox/apps/kustomization.yaml'])
+        .resources,
+    ).toEqual(['open-webui-voorbeeld.yaml', `${app}.yaml`]);
+    // The task's output (its completion event) links to the pull request.
+    const completion = first.events.find(e => e.type === 'completion');
+    expect(completion.body.output.links[0]).toEqual({
+      title: 'Pull request',
+      url: mine[0].html_url,
+    });
+
+    // Vault holds the role and both secrets (metadata only; values are never read).
+    for (const route of [
+      `/v1/auth/kubernetes/role/haven-${app}.${app}`,
+      `/v1/kv-apps/metadata/apps/${app}/${app}/webui-secret-key`,
+      `/v1/kv-apps/metadata/apps/${app}/${app}/openai-api-key`,
+    ]) {
+      const res = await fetch(`${doubles.urls.vault}${route}`, {
+        headers: { 'x-vault-token': SANDBOX_DOUBLES.vault.rootToken },
+      });
+      expect([route, res.status]).toEqual([route, 200]);
+    }
+
+    // The same form again: same branch, same PR, nothing added twice.
+    const second = await runTask(app);
+    expect(second.task.status).toBe('completed');
+    const pullsAfter = await github(`/repos/${owner}/${repo}/pulls?state=all`);
+    expect(
+      pullsAfter.filter(
+        (p: any) => p.head.ref === `haven/haven-sandbox/${app}`,
+      ),
+    ).toHaveLength(1);
+    const filesAfter = await branchFiles(`haven/haven-sandbox/${app}`);
+    expect(filesAfter).toEqual(files);
+  });
+});

@@ -1,0 +1,145 @@
+/* eslint-disable @backstage/no-undeclared-imports -- The real Backstage
+ * clients these tests drive are hoisted in the monorepo but not yet
+ * devDependencies of this package: octokit, octokit-plugin-create-pull-request, @backstage/config,
+ * @backstage/backend-defaults, @backstage/backend-test-utils.
+ * Remove this line once they are declared. */
+import { parse, parseDocument } from 'yaml';
+import { Octokit } from 'octokit';
+import { createPullRequest } from 'octokit-plugin-create-pull-request';
+import { ConfigReader } from '@backstage/config';
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  fleetRepositorySeed,
+  GITHUB_SANDBOX,
+  startGitHubDoubleOnLoopback,
+} from './githubSandbox';
+
+const APPS = 'clusters/haven-sandbox/apps/kustomization.yaml';
+const FLUX = 'clusters/haven-sandbox/apps/open-webui-voorbeeld.yaml';
+
+describe('the sandbox fleet repository', () => {
+  it('lists the one delivered app, with a comment line on top and on its entry', () => {
+    const text = fleetRepositorySeed().files[APPS] as string;
+    expect(text.split('\n')[0]).toMatch(/^# /);
+    expect(text).toMatch(/- open-webui-voorbeeld\.yaml # /);
+    expect(parse(text)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['open-webui-voorbeeld.yaml'],
+    });
+    expect(parseDocument(text).errors).toEqual([]);
+  });
+
+  it('holds the app’s Flux Kustomization and its app folder', () => {
+    const files = fleetRepositorySeed().files;
+    expect(Object.keys(files).sort()).toEqual([
+      'README.md',
+      'apps/haven-sandbox/open-webui-voorbeeld/kustomization.yaml',
+      APPS,
+      FLUX,
+    ]);
+    expect(parse(files[FLUX] as string)).toEqual({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'open-webui-voorbeeld', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        path: './apps/haven-sandbox/open-webui-voorbeeld',
+        prune: true,
+        wait: true,
+        sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+        dependsOn: [{ name: 'infrastructure' }],
+      },
+    });
+    expect(
+      parse(
+        files[
+          'apps/haven-sandbox/open-webui-voorbeeld/kustomization.yaml'
+        ] as string,
+      ),
+    ).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [],
+    });
+  });
+});
+
+describe('the GitHub double on loopback', () => {
+  it('takes a pull request over real HTTP and serves the merged result to GithubUrlReader', async () => {
+    const github = await startGitHubDoubleOnLoopback(0);
+    try {
+      expect(github.token).toBe(GITHUB_SANDBOX.token);
+      const { owner, name } = GITHUB_SANDBOX.fleetRepo;
+      const client = new (Octokit.plugin(createPullRequest))({
+        auth: github.token,
+        baseUrl: github.url,
+        throttle: { enabled: false },
+        request: { retries: 0 },
+      });
+      const pr = await client.createPullRequest({
+        owner,
+        repo: name,
+        title: 'Add chat',
+        body: '',
+        head: 'add-chat',
+        changes: [
+          {
+            files: {
+              'apps/haven-sandbox/chat/kustomization.yaml': 'resources: []\n',
+            },
+            commit: 'Add chat',
+          },
+        ],
+      });
+      expect(pr?.data.html_url).toBe(
+        'https://github.com/haven-fleet/fleet/pull/1',
+      );
+      await client.rest.pulls.merge({ owner, repo: name, pull_number: 1 });
+
+      const reader = UrlReaders.default({
+        config: new ConfigReader({
+          integrations: {
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: github.url,
+                token: github.token,
+              },
+            ],
+          },
+        }),
+        logger: mockServices.logger.mock(),
+      });
+      const tree = await reader.readTree(
+        `https://github.com/${owner}/${name}/tree/main/apps/haven-sandbox`,
+      );
+      const files = await tree.files();
+      expect(files.map(f => f.path).sort()).toEqual([
+        'chat/kustomization.yaml',
+        'open-webui-voorbeeld/kustomization.yaml',
+      ]);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('drops the socket on an injected reset', async () => {
+    const github = await startGitHubDoubleOnLoopback(0);
+    try {
+      github.double.faults.inject({ reset: true, times: 1 });
+      await expect(
+        fetch(`${github.url}/repos/haven-fleet/fleet`, {
+          headers: { authorization: `token ${github.token}` },
+        }),
+      ).rejects.toThrow();
+      const ok = await fetch(`${github.url}/repos/haven-fleet/fleet`, {
+        headers: { authorization: `token ${github.token}` },
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      await github.close();
+    }
+  });
+});
