@@ -172,10 +172,12 @@ test('Create a Haven+ service opens a pull request on the fleet repository doubl
   await page
     .getByRole('textbox', { name: /^Description/ })
     .fill('Open WebUI for an end-to-end test');
-  await page.getByRole('combobox', { name: /^Owner/ }).click();
-  await page.getByRole('option', { name: /haven-platform/ }).click();
-  await page.getByRole('combobox', { name: /^System/ }).click();
-  await page.getByRole('option', { name: /open-webui$/ }).click();
+  await page.getByRole('textbox', { name: 'Owner' }).click();
+  await page
+    .getByRole('option', { name: /^(Haven platform team|haven-platform)$/ })
+    .click();
+  await page.getByRole('textbox', { name: 'System' }).click();
+  await page.getByRole('option', { name: /^(Open WebUI|open-webui)$/ }).click();
   await shot(page, '08-service-form-1');
   await page.getByRole('button', { name: 'Next' }).click();
 

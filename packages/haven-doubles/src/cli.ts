@@ -19,6 +19,9 @@ async function main(argv: string[]) {
   console.log(
     `[haven-doubles] Vault double (kv-apps/, auth/kubernetes/, templated policy haven-apps) on ${sandbox.urls.vault}`,
   );
+  console.log(
+    `[haven-doubles] GitHub double (fleet repository haven-fleet/fleet, stands in for github.com) on ${sandbox.urls.github}`,
+  );
 
   let stopping = false;
   const stop = async (code: number) => {
