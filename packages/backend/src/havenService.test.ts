@@ -30,12 +30,33 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 jest.setTimeout(60_000);
 
 const root = findRepoRoot();
-const template = parseYaml(
-  fs.readFileSync(
-    path.join(root, 'templates/haven-service/template.yaml'),
-    'utf8',
-  ),
-);
+const readTemplate = (name: string) =>
+  parseYaml(
+    fs.readFileSync(path.join(root, `templates/${name}/template.yaml`), 'utf8'),
+  );
+const template = readTemplate('haven-service');
+const addSecretTemplate = readTemplate('haven-add-secret');
+/** The component the first task creates, as the catalog will know it once merged. */
+const ENGINE_APP = 'engine-test-app';
+const engineAppEntity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: ENGINE_APP,
+    namespace: 'default',
+    annotations: {
+      'backstage.io/kubernetes-id': ENGINE_APP,
+      'backstage.io/kubernetes-namespace': ENGINE_APP,
+      'vault.io/secrets-engine': 'kv-apps',
+      'vault.io/secrets-path': `apps/${ENGINE_APP}/${ENGINE_APP}`,
+    },
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'experimental',
+    owner: 'group:default/haven-platform',
+  },
+};
 const TEMPLATE_REF = 'template:default/haven-service';
 const SUPPLIED_VALUE = 'sk-supplied-7f3a9c2e5b1d';
 const { owner, name: repo } = GITHUB_SANDBOX.fleetRepo;
@@ -112,13 +133,19 @@ async function branchFiles(branch: string): Promise<Record<string, string>> {
   return files;
 }
 
-async function runTask(app: string) {
-  const created = await api('POST', '/v2/tasks', {
+async function runTask(
+  app: string,
+  request: { templateRef: string; values: unknown; secrets: unknown } = {
     templateRef: TEMPLATE_REF,
     values: values(app),
     secrets: { suppliedValue: SUPPLIED_VALUE },
-  });
-  expect(created.status).toBe(201);
+  },
+) {
+  const created = await api('POST', '/v2/tasks', request);
+  expect([created.status, created.json]).toEqual([
+    201,
+    { id: expect.any(String) },
+  ]);
   const id = created.json.id;
   for (let i = 0; i < 200; i++) {
     const task = await api('GET', `/v2/tasks/${id}`);
@@ -144,6 +171,11 @@ beforeAll(async () => {
             ...template,
             metadata: { ...template.metadata, namespace: 'default' },
           },
+          {
+            ...addSecretTemplate,
+            metadata: { ...addSecretTemplate.metadata, namespace: 'default' },
+          },
+          engineAppEntity,
         ],
       }),
       mockServices.rootConfig.factory({
@@ -230,7 +262,7 @@ describe('the haven-service template in the scaffolder engine', () => {
   });
 
   it('opens a pull request holding exactly the expected files, and a re-run updates the same one', async () => {
-    const app = 'engine-test-app';
+    const app = ENGINE_APP;
     const first = await runTask(app);
     const log = first.events.map(e => e.body?.message ?? '').join('\n');
     expect([first.task.status, log.slice(-2000)]).toEqual([
@@ -319,5 +351,68 @@ describe('the haven-service template in the scaffolder engine', () => {
     ).toHaveLength(1);
     const filesAfter = await branchFiles(`haven/haven-sandbox/${app}`);
     expect(filesAfter).toEqual(files);
+  });
+  it('haven-add-secret wires one more secret into the merged app by a second pull request', async () => {
+    // Merge the first task's pull request, as a reviewer would.
+    const pulls = await github(`/repos/${owner}/${repo}/pulls?state=open`);
+    const first = pulls.find(
+      (p: any) => p.head.ref === `haven/haven-sandbox/${ENGINE_APP}`,
+    );
+    const merged = await fetch(
+      `${doubles.urls.github}/repos/${owner}/${repo}/pulls/${first.number}/merge`,
+      {
+        method: 'PUT',
+        headers: {
+          authorization: `token ${GITHUB_SANDBOX.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ merge_method: 'squash' }),
+      },
+    );
+    expect(merged.status).toBe(200);
+
+    const request = {
+      templateRef: 'template:default/haven-add-secret',
+      values: {
+        entity: `component:default/${ENGINE_APP}`,
+        cluster: 'haven-sandbox',
+        secretName: 'anthropic-api-key',
+        generate: false,
+      },
+      secrets: { value: SUPPLIED_VALUE },
+    };
+    const run = await runTask(ENGINE_APP, request);
+    const log = run.events.map(e => e.body?.message ?? '').join('\n');
+    expect([run.task.status, log.slice(-1500)]).toEqual([
+      'completed',
+      expect.anything(),
+    ]);
+    expect(log).not.toContain(SUPPLIED_VALUE);
+
+    const branch = `haven/haven-sandbox/${ENGINE_APP}/secret-anthropic-api-key`;
+    const main = await branchFiles('main');
+    const files = await branchFiles(branch);
+    const dir = `apps/haven-sandbox/${ENGINE_APP}`;
+    expect(
+      Object.keys(files)
+        .filter(f => files[f] !== main[f])
+        .sort(),
+    ).toEqual([`${dir}/externalsecret.yaml`, `${dir}/helmrelease.yaml`]);
+    expect(files[`${dir}/helmrelease.yaml`]).toContain(
+      'name: ANTHROPIC_API_KEY',
+    );
+    expect(JSON.stringify(files)).not.toContain(SUPPLIED_VALUE);
+    const vault = await fetch(
+      `${doubles.urls.vault}/v1/kv-apps/metadata/apps/${ENGINE_APP}/${ENGINE_APP}/anthropic-api-key`,
+      { headers: { 'x-vault-token': SANDBOX_DOUBLES.vault.rootToken } },
+    );
+    expect(vault.status).toBe(200);
+
+    // Again, now that the branch holds the change: same pull request, nothing new.
+    const again = await runTask(ENGINE_APP, request);
+    expect(again.task.status).toBe('completed');
+    const open = await github(`/repos/${owner}/${repo}/pulls?state=all`);
+    expect(open.filter((p: any) => p.head.ref === branch)).toHaveLength(1);
+    expect(await branchFiles(branch)).toEqual(files);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Scaffolder actions of Haven+ (`haven:vault:provision`,
- * `haven:gitops:render`, `haven:gitops:register`), as a backend module for
+ * `haven:gitops:render`, `haven:gitops:register`, `haven:gitops:add-secret`), as a backend module for
  * the scaffolder plugin.
  *
  * @packageDocumentation
@@ -12,3 +12,4 @@ export {
 } from './actions/vault/vaultProvision';
 export { createGitopsRenderAction } from './actions/gitops/gitopsRender';
 export { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
+export { createGitopsAddSecretAction } from './actions/gitops/gitopsAddSecret';

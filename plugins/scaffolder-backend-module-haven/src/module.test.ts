@@ -42,6 +42,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:vault:provision',
       'haven:gitops:render',
       'haven:gitops:register',
+      'haven:gitops:add-secret',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
@@ -55,6 +56,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:vault:provision',
       'haven:gitops:render',
       'haven:gitops:register',
+      'haven:gitops:add-secret',
     ]);
   });
 

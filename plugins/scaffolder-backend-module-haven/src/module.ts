@@ -7,6 +7,7 @@ import {
   readHavenGitopsConfig,
   readHavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
+import { createGitopsAddSecretAction } from './actions/gitops/gitopsAddSecret';
 import { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
 import { createGitopsRenderAction } from './actions/gitops/gitopsRender';
 import { createVaultProvisionAction } from './actions/vault/vaultProvision';
@@ -24,8 +25,9 @@ export const scaffolderModuleHaven = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        reader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, logger }) {
+      async init({ scaffolder, config, logger, reader }) {
         const vault = readHavenVaultConfig(config);
         if (!vault) {
           logger.warn(
@@ -42,6 +44,7 @@ export const scaffolderModuleHaven = createBackendModule({
           createVaultProvisionAction({ config: vault }),
           createGitopsRenderAction({ gitops, vault }),
           createGitopsRegisterAction(),
+          createGitopsAddSecretAction({ gitops, vault, reader }),
         );
       },
     });

@@ -12,3 +12,13 @@ export {
 } from './manifests';
 export { deliveryFileToYaml, toYaml } from './yamlWriter';
 export { registerEntry, type RegisterResult } from './register';
+export {
+  fleetRepoScaffolderUrl,
+  fleetRepoUrl,
+  type FleetRepo,
+} from './fleetRepo';
+export {
+  addSecretToExternalSecret,
+  addSecretToHelmRelease,
+  type EditResult,
+} from './addSecret';

@@ -25,44 +25,14 @@ import {
   appFolder,
   buildAppDelivery,
   deliveryFileToYaml,
+  fleetRepoScaffolderUrl,
+  fleetRepoUrl,
   type HavenGitopsConfig,
   vaultAppNames,
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './gitopsRender.examples';
-
-const VALUES_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
-
-function valuesPath(value: string, field: string): string {
-  if (!VALUES_PATH.test(value) || value.length > 128) {
-    throw new InputError(
-      `Invalid ${field}: ${JSON.stringify(
-        value.slice(0, 40),
-      )} must be chart value keys joined by dots, e.g. extraEnvVars or app.env`,
-    );
-  }
-  return value;
-}
-
-/** Default key of a secret in the synced Secret: `webui-secret-key` -> `WEBUI_SECRET_KEY`. */
-function defaultKey(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-}
-
-/** The scaffolder's repoUrl form: `host?owner=..&repo=..`. */
-function scaffolderRepoUrl(fleet: HavenGitopsConfig['fleetRepo']): string {
-  const params = new URLSearchParams({ owner: fleet.owner, repo: fleet.repo });
-  return `${fleet.host}?${params.toString()}`;
-}
-
-/** Web URL of a file on a branch of the fleet repository. */
-function fileUrl(
-  fleet: HavenGitopsConfig['fleetRepo'],
-  filePath: string,
-): string {
-  const blob = fleet.provider === 'gitlab' ? '-/blob' : 'blob';
-  return `${fleet.url}/${blob}/${fleet.branch}/${filePath}`;
-}
+import { defaultSecretKey, envValuesPathOf } from './inputs';
 
 /**
  * `haven:gitops:render`: writes one app's Flux and External Secrets manifests
@@ -309,7 +279,7 @@ export function createGitopsRenderAction(options: {
           chartVersionProblems,
         ),
       };
-      const envValuesPath = valuesPath(
+      const envValuesPath = envValuesPathOf(
         ctx.input.envValuesPath ?? 'extraEnvVars',
         'envValuesPath',
       );
@@ -318,7 +288,7 @@ export function createGitopsRenderAction(options: {
       const secrets = (ctx.input.secrets ?? []).map(s => {
         const name = assertVaultPathSegment(s.name, 'secret name');
         const key = assertValid(
-          s.key || defaultKey(name),
+          s.key || defaultSecretKey(name),
           `key of secret "${name}"`,
           envVarNameProblems,
         );
@@ -403,7 +373,7 @@ export function createGitopsRenderAction(options: {
                 'imageAutomation.semverRange',
                 chartVersionProblems,
               ),
-              valuesPath: valuesPath(
+              valuesPath: envValuesPathOf(
                 ia.valuesPath ?? 'image',
                 'imageAutomation.valuesPath',
               ),
@@ -449,9 +419,12 @@ export function createGitopsRenderAction(options: {
       );
       ctx.output('appPath', folder);
       ctx.output('registerFile', `${targetPath}/${registerPath}`);
-      ctx.output('registerFileUrl', fileUrl(gitops.fleetRepo, registerPath));
+      ctx.output(
+        'registerFileUrl',
+        fleetRepoUrl(gitops.fleetRepo, registerPath),
+      );
       ctx.output('registerEntry', `${app}.yaml`);
-      ctx.output('fleetRepoUrl', scaffolderRepoUrl(gitops.fleetRepo));
+      ctx.output('fleetRepoUrl', fleetRepoScaffolderUrl(gitops.fleetRepo));
       ctx.output('fleetProvider', gitops.fleetRepo.provider);
       ctx.output('fleetBranch', gitops.fleetRepo.branch);
       ctx.output('pullRequestBranch', `haven/${cluster.name}/${app}`);
@@ -461,7 +434,7 @@ export function createGitopsRenderAction(options: {
       );
       ctx.output(
         'catalogInfoUrl',
-        fileUrl(gitops.fleetRepo, `${folder}/catalog-info.yaml`),
+        fleetRepoUrl(gitops.fleetRepo, `${folder}/catalog-info.yaml`),
       );
       ctx.output('annotations', annotations);
     },

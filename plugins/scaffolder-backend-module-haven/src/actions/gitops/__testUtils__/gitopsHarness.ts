@@ -78,10 +78,9 @@ export interface GitopsRun {
   error?: Error;
 }
 
-async function run(
-  action:
-    | ReturnType<typeof createGitopsRenderAction>
-    | ReturnType<typeof createGitopsRegisterAction>,
+/** Runs any action once with a mock context, collecting logs and outputs. */
+export async function run(
+  action: { handler: (ctx: never) => Promise<void> },
   input: JsonObject,
   workspacePath: string,
   dryRun: boolean,

@@ -1,0 +1,128 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import { isMap, isSeq, parseDocument, type Document, YAMLSeq } from 'yaml';
+
+/** The result of an edit of a fleet-repository file. @public */
+export interface EditResult {
+  /** The file's new text (the same text when nothing changed). */
+  text: string;
+  changed: boolean;
+}
+
+function parseOne(text: string, fileName: string, kind: string): Document {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      `${fileName} is not valid YAML (${
+        doc.errors[0].message.split('\n')[0]
+      }); fix it in the fleet repository first`,
+    );
+  }
+  if (!isMap(doc.contents) || doc.get('kind') !== kind) {
+    throw new InputError(
+      `${fileName} does not hold a ${kind}: was it changed by hand? Re-run "Create a Haven+ service" for this app instead`,
+    );
+  }
+  return doc;
+}
+
+/**
+ * Adds one Vault secret to an app's ExternalSecret (`spec.data`), keeping
+ * comments and order. A no-op when the same key already maps to the same
+ * Vault entry; a ConflictError when the key maps to another one.
+ * @public
+ */
+export function addSecretToExternalSecret(
+  text: string,
+  secret: { secretKey: string; remoteKey: string; fileName?: string },
+): EditResult {
+  const fileName = secret.fileName ?? 'externalsecret.yaml';
+  const doc = parseOne(text, fileName, 'ExternalSecret');
+  let data = doc.getIn(['spec', 'data'], true);
+  if (data === undefined) {
+    data = new YAMLSeq();
+    doc.setIn(['spec', 'data'], data);
+  }
+  if (!isSeq(data))
+    throw new InputError(`${fileName}: spec.data must be a list`);
+  for (const item of data.items) {
+    if (!isMap(item) || item.get('secretKey') !== secret.secretKey) continue;
+    const key = item.getIn(['remoteRef', 'key']);
+    const property = item.getIn(['remoteRef', 'property']);
+    if (key === secret.remoteKey && property === 'value') {
+      return { text, changed: false };
+    }
+    throw new ConflictError(
+      `${fileName} already maps ${secret.secretKey} to Vault ${String(
+        key,
+      )}: choose another environment variable name`,
+    );
+  }
+  data.add(
+    doc.createNode({
+      secretKey: secret.secretKey,
+      remoteRef: { key: secret.remoteKey, property: 'value' },
+    }),
+  );
+  return { text: doc.toString({ lineWidth: 0 }), changed: true };
+}
+
+/**
+ * Adds an environment variable read from the synced Secret to an app's
+ * HelmRelease, in the chart value list at `envValuesPath`, right after the
+ * other variables from that Secret; comments and order are kept. A no-op when
+ * it is already there; a ConflictError when the name is taken by another
+ * value.
+ * @public
+ */
+export function addSecretToHelmRelease(
+  text: string,
+  env: {
+    envValuesPath: string;
+    name: string;
+    secretName: string;
+    fileName?: string;
+  },
+): EditResult {
+  const fileName = env.fileName ?? 'helmrelease.yaml';
+  const doc = parseOne(text, fileName, 'HelmRelease');
+  const path = ['spec', 'values', ...env.envValuesPath.split('.')];
+  let list = doc.getIn(path, true);
+  if (list === undefined) {
+    list = new YAMLSeq();
+    doc.setIn(path, list);
+  }
+  if (!isSeq(list)) {
+    throw new InputError(
+      `${fileName}: spec.values.${env.envValuesPath} must be a list of environment variables`,
+    );
+  }
+  let after = -1;
+  list.items.forEach((item, index) => {
+    if (!isMap(item)) return;
+    if (item.get('name') === env.name) {
+      const ref = item.getIn(['valueFrom', 'secretKeyRef', 'name']);
+      const key = item.getIn(['valueFrom', 'secretKeyRef', 'key']);
+      if (ref === env.secretName && key === env.name) after = -2;
+      else
+        throw new ConflictError(
+          `${fileName} already sets ${env.name} to something else: choose another environment variable name`,
+        );
+    }
+    if (
+      after !== -2 &&
+      item.getIn(['valueFrom', 'secretKeyRef', 'name']) === env.secretName
+    ) {
+      after = index;
+    }
+  });
+  if (after === -2) return { text, changed: false };
+  list.items.splice(
+    after + 1,
+    0,
+    doc.createNode({
+      name: env.name,
+      valueFrom: { secretKeyRef: { name: env.secretName, key: env.name } },
+    }),
+  );
+  return { text: doc.toString({ lineWidth: 0 }), changed: true };
+}

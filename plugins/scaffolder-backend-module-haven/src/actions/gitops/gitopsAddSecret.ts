@@ -1,0 +1,212 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  resolveSafeChildPath,
+  type UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  assertDnsLabel,
+  assertValid,
+  assertVaultPathSegment,
+  envVarNameProblems,
+  repoPathProblems,
+} from '@haven-plus/plugin-haven-common';
+import {
+  addSecretToExternalSecret,
+  addSecretToHelmRelease,
+  appFolder,
+  fleetRepoScaffolderUrl,
+  fleetRepoUrl,
+  syncedSecretName,
+  vaultAppNames,
+  type HavenGitopsConfig,
+  type HavenVaultConfig,
+} from '@haven-plus/plugin-haven-node';
+import { examples } from './gitopsAddSecret.examples';
+import { defaultSecretKey, envValuesPathOf } from './inputs';
+
+/**
+ * `haven:gitops:add-secret`: adds one Vault secret to an app that is already
+ * in the fleet repository: its ExternalSecret gains the key and its
+ * HelmRelease the environment variable. Reads both files from the fleet
+ * branch, edits them with the `yaml` Document API (comments and order kept)
+ * and writes them into the workspace for a pull request.
+ * @public
+ */
+export function createGitopsAddSecretAction(options: {
+  gitops: HavenGitopsConfig | undefined;
+  vault: HavenVaultConfig | undefined;
+  reader: UrlReaderService;
+}) {
+  const { gitops, vault, reader } = options;
+  return createTemplateAction({
+    id: 'haven:gitops:add-secret',
+    description:
+      'Adds a Vault secret to an app already in the fleet repository: a key in its ExternalSecret and an environment variable in its HelmRelease, edited in place (comments and order kept) and written to the workspace for a pull request. Does nothing when the secret is already wired.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        component: z =>
+          z
+            .string()
+            .describe(
+              "The app's kubernetes-id (its name in the fleet repository)",
+            ),
+        cluster: z =>
+          z.string().describe('Cluster name from haven.gitops.clusters'),
+        namespace: z =>
+          z
+            .string()
+            .optional()
+            .describe('Kubernetes namespace (default: the component name)'),
+        secret: z =>
+          z
+            .object({
+              name: z
+                .string()
+                .describe('Secret name under the app path in Vault'),
+              key: z
+                .string()
+                .optional()
+                .describe(
+                  'Environment variable (default: the name in upper case, "-" as "_")',
+                ),
+            })
+            .describe('The secret to wire into the app'),
+        envValuesPath: z =>
+          z
+            .string()
+            .default('extraEnvVars')
+            .describe("Chart value holding the app's environment variables"),
+        targetPath: z =>
+          z
+            .string()
+            .default('fleet')
+            .describe('Workspace folder of the fleet repository checkout'),
+      },
+      output: {
+        changed: z =>
+          z.boolean().describe('False when the secret was already wired'),
+        environment: z =>
+          z.string().describe("The cluster's haven.vault environment"),
+        namespace: z => z.string().describe('Kubernetes namespace of the app'),
+        files: z =>
+          z.array(z.string()).describe('Files written, relative to targetPath'),
+        fleetRepoUrl: z =>
+          z.string().describe('The fleet repository in the repoUrl form'),
+        fleetProvider: z => z.enum(['github', 'gitlab']),
+        fleetBranch: z => z.string().describe('The branch Flux reconciles'),
+        pullRequestBranch: z =>
+          z.string().describe('Branch name for this change'),
+      },
+    },
+    async handler(ctx) {
+      if (!gitops || !vault) {
+        throw new InputError(
+          'haven.gitops and haven.vault must be configured (README.md, "GitOps") before using haven:gitops:add-secret',
+        );
+      }
+      const app = assertDnsLabel(ctx.input.component, 'component');
+      const cluster = gitops.clusters[ctx.input.cluster];
+      if (!cluster) {
+        throw new InputError(
+          `Unknown cluster "${
+            ctx.input.cluster
+          }": haven.gitops.clusters has ${Object.keys(gitops.clusters).join(
+            ', ',
+          )}`,
+        );
+      }
+      const namespace = assertDnsLabel(ctx.input.namespace ?? app, 'namespace');
+      const name = assertVaultPathSegment(ctx.input.secret.name, 'secret name');
+      const key = assertValid(
+        ctx.input.secret.key || defaultSecretKey(name),
+        `key of secret "${name}"`,
+        envVarNameProblems,
+      );
+      const envValuesPath = envValuesPathOf(
+        ctx.input.envValuesPath ?? 'extraEnvVars',
+        'envValuesPath',
+      );
+      const targetPath = assertValid(
+        ctx.input.targetPath ?? 'fleet',
+        'targetPath',
+        repoPathProblems,
+      );
+      const names = vaultAppNames(vault, {
+        environment: cluster.environment,
+        namespace,
+        component: app,
+      });
+
+      const folder = appFolder(cluster, app);
+      const read = async (file: string) => {
+        const url = fleetRepoUrl(gitops.fleetRepo, `${folder}/${file}`);
+        try {
+          const response = await reader.readUrl(url);
+          return (await response.buffer()).toString('utf8');
+        } catch (error) {
+          if ((error as Error).name === 'NotFoundError') {
+            throw new NotFoundError(
+              `${folder}/${file} is not on ${gitops.fleetRepo.branch} of the fleet repository: is ${app} delivered to ${cluster.name} (its pull request merged)? Create it with "Create a Haven+ service" first`,
+            );
+          }
+          throw error;
+        }
+      };
+      const [externalSecret, release] = await Promise.all([
+        read('externalsecret.yaml'),
+        read('helmrelease.yaml'),
+      ]);
+      const edits = [
+        {
+          file: `${folder}/externalsecret.yaml`,
+          ...addSecretToExternalSecret(externalSecret, {
+            secretKey: key,
+            remoteKey: `${names.appPath}/${name}`,
+            fileName: `${folder}/externalsecret.yaml`,
+          }),
+        },
+        {
+          file: `${folder}/helmrelease.yaml`,
+          ...addSecretToHelmRelease(release, {
+            envValuesPath,
+            name: key,
+            secretName: syncedSecretName(app),
+            fileName: `${folder}/helmrelease.yaml`,
+          }),
+        },
+      ];
+
+      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      for (const edit of edits) {
+        const target = resolveSafeChildPath(root, edit.file);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, edit.text, 'utf8');
+        ctx.logger.info(
+          `${edit.file}: ${
+            edit.changed ? `adds ${key}` : `${key} already there`
+          }`,
+        );
+      }
+      const changed = edits.some(e => e.changed);
+      ctx.output('changed', changed);
+      ctx.output('environment', cluster.environment);
+      ctx.output('namespace', namespace);
+      ctx.output(
+        'files',
+        edits.map(e => e.file),
+      );
+      ctx.output('fleetRepoUrl', fleetRepoScaffolderUrl(gitops.fleetRepo));
+      ctx.output('fleetProvider', gitops.fleetRepo.provider);
+      ctx.output('fleetBranch', gitops.fleetRepo.branch);
+      ctx.output(
+        'pullRequestBranch',
+        `haven/${cluster.name}/${app}/secret-${name}`,
+      );
+    },
+  });
+}
