@@ -18,7 +18,19 @@ export function backstageVaultPolicy(opts: {
     'path "sys/mounts" { capabilities = ["read"] }',
     'path "sys/auth" { capabilities = ["read"] }',
     'path "sys/policies/acl/haven-apps" { capabilities = ["read"] }',
-    `path "auth/${kubernetesAuthMount}/role/haven-*" { capabilities = ["create", "update", "read"] }`,
+    // A role may bind only the shared (or, per-app, an app's) policy, always
+    // with the audience: Vault's allowed_parameters on the role path.
+    `path "auth/${kubernetesAuthMount}/role/haven-*" {`,
+    '  capabilities = ["create", "update", "read"]',
+    '  allowed_parameters = {',
+    `    "token_policies" = ["${opts.perApp ? 'haven-app-*' : 'haven-apps'}"]`,
+    '    "audience" = ["vault"]',
+    '    "bound_service_account_names" = []',
+    '    "bound_service_account_namespaces" = []',
+    '    "token_ttl" = []',
+    '    "token_max_ttl" = []',
+    '  }',
+    '}',
     `path "${kvMount}/data/${pathPrefix}/*" { capabilities = ["create"] }`,
     `path "${kvMount}/metadata/${pathPrefix}/*" { capabilities = ["read"] }`,
     ...(opts.perApp
