@@ -81,3 +81,13 @@ export {
   type YamlManifestProblem,
 } from './manifests';
 export { findReferenceDir, findRepoRoot } from './reference';
+export {
+  expectKnownValues,
+  loadChartReference,
+  unknownValueKeys,
+  validateLokiValues,
+  type ChartReference,
+  type ExpectKnownValuesOptions,
+  type ExpectKnownValuesResult,
+  type UnknownValueKey,
+} from './charts';

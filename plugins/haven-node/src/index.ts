@@ -8,3 +8,4 @@
 export * from './vault';
 export * from './config';
 export * from './gitops';
+export * from './observability';

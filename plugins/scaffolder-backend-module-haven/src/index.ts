@@ -13,3 +13,4 @@ export {
 export { createGitopsRenderAction } from './actions/gitops/gitopsRender';
 export { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
 export { createGitopsAddSecretAction } from './actions/gitops/gitopsAddSecret';
+export { createObservabilityRenderAction } from './actions/observability/observabilityRender';

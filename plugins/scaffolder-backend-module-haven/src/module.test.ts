@@ -43,6 +43,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitops:render',
       'haven:gitops:register',
       'haven:gitops:add-secret',
+      'haven:observability:render',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
@@ -57,6 +58,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitops:render',
       'haven:gitops:register',
       'haven:gitops:add-secret',
+      'haven:observability:render',
     ]);
   });
 

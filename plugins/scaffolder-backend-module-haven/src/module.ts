@@ -4,9 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  readDatasourceUids,
   readHavenGitopsConfig,
   readHavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
+import { createObservabilityRenderAction } from './actions/observability/observabilityRender';
 import { createGitopsAddSecretAction } from './actions/gitops/gitopsAddSecret';
 import { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
 import { createGitopsRenderAction } from './actions/gitops/gitopsRender';
@@ -45,6 +47,11 @@ export const scaffolderModuleHaven = createBackendModule({
           createGitopsRenderAction({ gitops, vault }),
           createGitopsRegisterAction(),
           createGitopsAddSecretAction({ gitops, vault, reader }),
+          createObservabilityRenderAction({
+            gitops,
+            vault,
+            datasourceUids: readDatasourceUids(config),
+          }),
         );
       },
     });

@@ -8,3 +8,4 @@ export {
   type HavenGitopsCluster,
   type HavenGitopsConfig,
 } from './gitopsConfig';
+export { DEFAULT_DATASOURCE_UIDS, readDatasourceUids } from './grafanaConfig';

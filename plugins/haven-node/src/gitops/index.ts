@@ -22,3 +22,11 @@ export {
   addSecretToHelmRelease,
   type EditResult,
 } from './addSecret';
+export {
+  buildObservabilityStack,
+  clusterRoot,
+  observabilityEndpoints,
+  OBSERVABILITY_CHARTS,
+  type DatasourceUids,
+  type ObservabilityStackInput,
+} from './observabilityStack';

@@ -3,6 +3,7 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { ISecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
+import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
@@ -37,6 +38,7 @@ export type DeliveryObject =
   | IServiceAccount
   | IIngress
   | ISecretStore
+  | IClusterSecretStore
   | IExternalSecret
   | IHelmRelease
   | IHelmRepository

@@ -1,0 +1,337 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  assertDnsLabel,
+  assertValid,
+  assertVaultPath,
+  dnsSubdomainProblems,
+  durationProblems,
+  hostnameProblems,
+  repoPathProblems,
+} from '@haven-plus/plugin-haven-common';
+import {
+  buildObservabilityStack,
+  clusterAlloyPipeline,
+  deliveryFileToYaml,
+  fleetRepoScaffolderUrl,
+  observabilityEndpoints,
+  renderAlloy,
+  type DatasourceUids,
+  type HavenGitopsConfig,
+  type HavenVaultConfig,
+} from '@haven-plus/plugin-haven-node';
+import { examples } from './observabilityRender.examples';
+
+/** Object storage in the EU/NL the template offers, with their S3 endpoints. */
+export const STORAGE_PRESETS = {
+  'scaleway-nl-ams': { endpoint: 's3.nl-ams.scw.cloud', region: 'nl-ams' },
+  'ovh-gra': { endpoint: 's3.gra.io.cloud.ovh.net', region: 'gra' },
+} as const;
+
+/**
+ * `haven:observability:render`: writes one cluster's telemetry stack (Loki,
+ * Tempo, Mimir, Alloy, Grafana with their Flux sources, Vault-backed S3 and
+ * admin credentials, and the Flux Kustomization) into the workspace, laid out
+ * as the fleet repository expects.
+ * @public
+ */
+export function createObservabilityRenderAction(options: {
+  gitops: HavenGitopsConfig | undefined;
+  vault: HavenVaultConfig | undefined;
+  datasourceUids: DatasourceUids;
+}) {
+  const { gitops, vault, datasourceUids } = options;
+  return createTemplateAction({
+    id: 'haven:observability:render',
+    description:
+      "Renders a cluster's telemetry stack (Loki and Tempo on S3-compatible storage, Mimir, Alloy receiving OTLP, Grafana with fixed datasource UIDs) as Flux HelmReleases with External Secrets for the credentials, into the workspace for a pull request.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z.string().describe('Cluster name from haven.gitops.clusters'),
+        namespace: z =>
+          z
+            .string()
+            .default('observability')
+            .describe('Namespace of the stack'),
+        storage: z =>
+          z
+            .object({
+              provider: z
+                .enum(['scaleway-nl-ams', 'ovh-gra', 'custom'])
+                .describe('Object storage; custom takes endpoint and region'),
+              endpoint: z
+                .string()
+                .optional()
+                .describe('S3 endpoint host (custom provider)'),
+              region: z
+                .string()
+                .optional()
+                .describe('S3 region (custom provider)'),
+              bucketPrefix: z
+                .string()
+                .describe(
+                  'Bucket name prefix, e.g. haven-prod; buckets are <prefix>-loki-chunks, -loki-ruler, -tempo, -mimir-blocks, -mimir-ruler, -mimir-alertmanager',
+                ),
+              forcePathStyle: z
+                .boolean()
+                .default(true)
+                .describe('Path-style bucket URLs'),
+            })
+            .describe('Where logs, traces and metrics are kept'),
+        retention: z =>
+          z
+            .object({
+              logs: z.string().default('744h'),
+              metrics: z.string().default('2160h'),
+              traces: z.string().default('336h'),
+            })
+            .default({ logs: '744h', metrics: '2160h', traces: '336h' })
+            .describe(
+              'How long each signal is kept (durations in hours, e.g. 744h)',
+            ),
+        tenancy: z =>
+          z
+            .object({
+              mode: z.enum(['single', 'multi']),
+              tenant: z
+                .string()
+                .optional()
+                .describe('X-Scope-OrgID Alloy and Grafana use (multi)'),
+            })
+            .default({ mode: 'single' })
+            .describe('One tenant, or multi-tenant backends'),
+        modes: z =>
+          z
+            .object({
+              loki: z.enum(['monolithic', 'distributed']).default('monolithic'),
+              tempo: z
+                .enum(['monolithic', 'distributed'])
+                .default('monolithic'),
+            })
+            .default({ loki: 'monolithic', tempo: 'monolithic' })
+            .describe('Deployment mode per backend'),
+        grafanaHostname: z =>
+          z.string().optional().describe('Public hostname of Grafana'),
+        collectPodLogs: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              "Also collect every pod's logs through the Kubernetes API",
+            ),
+        vaultRole: z =>
+          z
+            .string()
+            .default('haven-observability')
+            .describe(
+              "Vault Kubernetes-auth role External Secrets' service account uses for platform secrets",
+            ),
+        vaultPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Path in the KV mount with the s3 and grafana-admin secrets (default platform/<cluster>/observability)',
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .default('fleet')
+            .describe('Workspace folder of the fleet repository checkout'),
+      },
+      output: {
+        files: z => z.array(z.string()).describe('Files written'),
+        folder: z =>
+          z.string().describe('The stack folder in the fleet repository'),
+        fleetRepoUrl: z => z.string(),
+        fleetProvider: z => z.enum(['github', 'gitlab']),
+        fleetBranch: z => z.string(),
+        pullRequestBranch: z => z.string(),
+        otlpEndpoint: z =>
+          z
+            .string()
+            .describe(
+              "Alloy's OTLP HTTP endpoint for apps (haven.gitops otlpEndpoint)",
+            ),
+        vaultSecrets: z =>
+          z
+            .array(z.string())
+            .describe('Vault paths an administrator must fill (names only)'),
+      },
+    },
+    async handler(ctx) {
+      if (!gitops || !vault) {
+        throw new InputError(
+          'haven.gitops and haven.vault must be configured (README.md, "GitOps") before using haven:observability:render',
+        );
+      }
+      const cluster = gitops.clusters[ctx.input.cluster];
+      if (!cluster) {
+        throw new InputError(
+          `Unknown cluster "${
+            ctx.input.cluster
+          }": haven.gitops.clusters has ${Object.keys(gitops.clusters).join(
+            ', ',
+          )}`,
+        );
+      }
+      const environment = vault.environments[cluster.environment];
+      if (!environment) {
+        throw new InputError(
+          `Cluster ${cluster.name} uses Vault environment "${cluster.environment}", which haven.vault.environments does not define`,
+        );
+      }
+      const namespace = assertDnsLabel(
+        ctx.input.namespace ?? 'observability',
+        'namespace',
+      );
+      const s = ctx.input.storage;
+      const preset =
+        s.provider === 'custom' ? undefined : STORAGE_PRESETS[s.provider];
+      const endpoint = assertValid(
+        preset?.endpoint ?? s.endpoint ?? '',
+        'storage.endpoint',
+        hostnameProblems,
+      );
+      const region = preset?.region ?? s.region ?? '';
+      if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(region)) {
+        throw new InputError(
+          `Invalid storage.region: ${JSON.stringify(
+            region.slice(0, 40),
+          )} must be lower-case letters, digits and '-', e.g. nl-ams`,
+        );
+      }
+      // Bucket names: 3-63 lower-case letters, digits, '-' (S3 naming rules),
+      // leaving room for the longest suffix "-mimir-alertmanager".
+      if (!/^[a-z0-9][a-z0-9-]{1,43}$/.test(s.bucketPrefix)) {
+        throw new InputError(
+          `Invalid storage.bucketPrefix: ${JSON.stringify(
+            s.bucketPrefix.slice(0, 60),
+          )} must be 2-44 lower-case letters, digits and '-'`,
+        );
+      }
+      const retention = ctx.input.retention ?? {
+        logs: '744h',
+        metrics: '2160h',
+        traces: '336h',
+      };
+      for (const [key, value] of Object.entries(retention)) {
+        assertValid(value, `retention.${key}`, durationProblems);
+      }
+      const tenancyInput = ctx.input.tenancy ?? { mode: 'single' as const };
+      const tenancy =
+        tenancyInput.mode === 'multi'
+          ? {
+              mode: 'multi' as const,
+              tenant: assertValid(
+                tenancyInput.tenant ?? '',
+                'tenancy.tenant',
+                dnsSubdomainProblems,
+              ),
+            }
+          : { mode: 'single' as const };
+      const modes = {
+        loki: ctx.input.modes?.loki ?? 'monolithic',
+        tempo: ctx.input.modes?.tempo ?? 'monolithic',
+      };
+      const grafanaHostname = ctx.input.grafanaHostname
+        ? assertValid(
+            ctx.input.grafanaHostname,
+            'grafanaHostname',
+            hostnameProblems,
+          )
+        : undefined;
+      const vaultRole = assertValid(
+        ctx.input.vaultRole ?? 'haven-observability',
+        'vaultRole',
+        dnsSubdomainProblems,
+      );
+      const vaultPath = assertVaultPath(
+        ctx.input.vaultPath ?? `platform/${cluster.name}/observability`,
+        'vaultPath',
+      ).join('/');
+      const targetPath = assertValid(
+        ctx.input.targetPath ?? 'fleet',
+        'targetPath',
+        repoPathProblems,
+      );
+
+      const folder = `infrastructure/${cluster.name}/${namespace}`;
+      const endpoints = observabilityEndpoints({ namespace, modes });
+      const alloyConfig = renderAlloy(
+        clusterAlloyPipeline({
+          lokiUrl: endpoints.loki,
+          mimirUrl: endpoints.mimir,
+          tempoEndpoint: endpoints.tempoOtlpGrpc,
+          tenant: tenancy.mode === 'multi' ? tenancy.tenant : undefined,
+          collectPodLogs: ctx.input.collectPodLogs ?? true,
+        }),
+      );
+      const files = buildObservabilityStack({
+        cluster,
+        folder,
+        namespace,
+        storage: {
+          endpoint,
+          region,
+          bucketPrefix: s.bucketPrefix,
+          forcePathStyle: s.forcePathStyle ?? true,
+        },
+        retention,
+        tenancy,
+        modes,
+        grafana: {
+          hostname: grafanaHostname,
+          ingressClassName: cluster.ingress.className,
+          clusterIssuer: cluster.ingress.clusterIssuer,
+        },
+        vault: {
+          server: cluster.vaultServer ?? vault.address,
+          namespace: vault.namespace,
+          kvMount: environment.kvMount,
+          kubernetesAuthMount: environment.kubernetesAuthMount,
+          role: vaultRole,
+          path: vaultPath,
+          audience: vault.audience,
+        },
+        datasourceUids,
+        alloyConfig,
+      });
+
+      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      ctx.logger.info(
+        `Rendering the telemetry stack of ${
+          cluster.name
+        } into ${targetPath}/ (${files.length} files${
+          ctx.isDryRun ? ', dry run' : ''
+        }):`,
+      );
+      for (const file of files) {
+        const target = resolveSafeChildPath(root, file.path);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, deliveryFileToYaml(file), 'utf8');
+        ctx.logger.info(`  ${file.path}`);
+      }
+      ctx.output(
+        'files',
+        files.map(f => f.path),
+      );
+      ctx.output('folder', folder);
+      ctx.output('fleetRepoUrl', fleetRepoScaffolderUrl(gitops.fleetRepo));
+      ctx.output('fleetProvider', gitops.fleetRepo.provider);
+      ctx.output('fleetBranch', gitops.fleetRepo.branch);
+      ctx.output('pullRequestBranch', `haven/${cluster.name}/observability`);
+      ctx.output('otlpEndpoint', endpoints.alloyOtlpHttp);
+      ctx.output('vaultSecrets', [
+        `${environment.kvMount}/${vaultPath}/s3 (access_key_id, secret_access_key)`,
+        `${environment.kvMount}/${vaultPath}/grafana-admin (user, password)`,
+      ]);
+    },
+  });
+}
