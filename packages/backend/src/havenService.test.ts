@@ -36,6 +36,7 @@ const readTemplate = (name: string) =>
   );
 const template = readTemplate('haven-service');
 const addSecretTemplate = readTemplate('haven-add-secret');
+const stackTemplate = readTemplate('haven-observability-stack');
 /** The component the first task creates, as the catalog will know it once merged. */
 const ENGINE_APP = 'engine-test-app';
 const engineAppEntity = {
@@ -174,6 +175,10 @@ beforeAll(async () => {
           {
             ...addSecretTemplate,
             metadata: { ...addSecretTemplate.metadata, namespace: 'default' },
+          },
+          {
+            ...stackTemplate,
+            metadata: { ...stackTemplate.metadata, namespace: 'default' },
           },
           engineAppEntity,
         ],
@@ -413,6 +418,60 @@ describe('the haven-service template in the scaffolder engine', () => {
     expect(again.task.status).toBe('completed');
     const open = await github(`/repos/${owner}/${repo}/pulls?state=all`);
     expect(open.filter((p: any) => p.head.ref === branch)).toHaveLength(1);
+    expect(await branchFiles(branch)).toEqual(files);
+  });
+  it("haven-observability-stack opens the cluster's telemetry pull request, and a re-run updates it", async () => {
+    const request = {
+      templateRef: 'template:default/haven-observability-stack',
+      values: {
+        cluster: 'haven-sandbox',
+        provider: 'scaleway-nl-ams',
+        bucketPrefix: 'haven-sandbox',
+        logsRetention: '744h',
+        metricsRetention: '2160h',
+        tracesRetention: '336h',
+        tenancy: 'single',
+        lokiMode: 'monolithic',
+        tempoMode: 'monolithic',
+        grafanaHostname: 'grafana.haven-sandbox.example.nl',
+      },
+      secrets: {},
+    };
+    const first = await runTask('observability', request);
+    const log = first.events.map(e => e.body?.message ?? '').join('\n');
+    expect([first.task.status, log.slice(-1500)]).toEqual([
+      'completed',
+      expect.anything(),
+    ]);
+    const branch = 'haven/haven-sandbox/observability';
+    const main = await branchFiles('main');
+    const files = await branchFiles(branch);
+    const dir = 'infrastructure/haven-sandbox/observability';
+    expect(
+      Object.keys(files)
+        .filter(f => files[f] !== main[f])
+        .sort(),
+    ).toEqual([
+      'clusters/haven-sandbox/observability.yaml',
+      `${dir}/alloy.yaml`,
+      `${dir}/grafana.yaml`,
+      `${dir}/kustomization.yaml`,
+      `${dir}/loki.yaml`,
+      `${dir}/mimir.yaml`,
+      `${dir}/namespace.yaml`,
+      `${dir}/secrets.yaml`,
+      `${dir}/sources.yaml`,
+      `${dir}/tempo.yaml`,
+    ]);
+    const completion = first.events.find(e => e.type === 'completion');
+    expect(completion.body.output.links[0].url).toMatch(
+      /^https:\/\/github\.com\/haven-fleet\/fleet\/pull\/[0-9]+$/,
+    );
+
+    const again = await runTask('observability', request);
+    expect(again.task.status).toBe('completed');
+    const pulls = await github(`/repos/${owner}/${repo}/pulls?state=all`);
+    expect(pulls.filter((p: any) => p.head.ref === branch)).toHaveLength(1);
     expect(await branchFiles(branch)).toEqual(files);
   });
 });
