@@ -6,3 +6,4 @@
  */
 export * from './annotations';
 export * from './validation';
+export * from './telemetry';

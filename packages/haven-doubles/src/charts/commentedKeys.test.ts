@@ -32,6 +32,11 @@ global:
 service:
   port: 80
   # targetPort: 4181 To be used with a proxy extraContainer
+sidecar:
+  resources: {}
+#   limits:
+#     cpu: 100m
+  enabled: true
 extraObjects: []
 # Examples:
 # extraObjects:
@@ -80,6 +85,10 @@ describe('parseCommentedKeys', () => {
   it('ignores block scalar text and examples that restate their parent', () => {
     expect(paths).not.toContain('notAKey');
     expect(paths.filter(p => p.startsWith('global.'))).toEqual([]);
+  });
+
+  it('does not move a comment under an empty map up to the map holding it', () => {
+    expect(paths.filter(p => p.startsWith('sidecar'))).toEqual([]);
   });
 
   it('does not look inside commented list items', () => {

@@ -202,6 +202,10 @@ function indexRealKeys(text: string): {
  * 7. A capitalised word (`# Examples:`, `# Note:`) is a prose heading, not a
  *    key (Helm values keys are camelCase or snake_case; ENV_NAME-style keys
  *    still count).
+ * 8. A block directly below an empty map or null (`resources: {}`) whose
+ *    first key, read at its own column, would be that map's child, is only
+ *    accepted as that map's child: Grafana's `sidecar.resources: {}` followed
+ *    by `#   limits:` does not document `sidecar.limits`.
  * Rejected lines hide the lines nested below them.
  */
 export function parseCommentedKeys(valuesYaml: string): CommentedKey[] {
@@ -239,6 +243,24 @@ export function parseCommentedKeys(valuesYaml: string): CommentedKey[] {
       if (indent === childIndent && indent > k.indent) return k;
     }
     return undefined;
+  };
+
+  /**
+   * Rule 8: the empty map (or null) a block directly follows, when the key,
+   * read at its own column (the `#` taking a space's place), would be that
+   * map's child. Only a reading that also puts it there is then accepted:
+   * `resources: {}` + `#   limits:` is not `sidecar.limits`.
+   */
+  const ambiguousAfterEmptyMap = (
+    blockStart: number,
+    lineNo: number,
+    key: string,
+  ): RealKey | undefined => {
+    const previous = realByLine.get(blockStart - 1);
+    if (!previous || !previous.container || previous.inList) return undefined;
+    if (previous.childIndent !== undefined) return undefined;
+    const column = lines[lineNo - 1].indexOf(`${key}:`);
+    return column === previous.indent + step ? previous : undefined;
   };
 
   const found: CommentedKey[] = [];
@@ -285,12 +307,19 @@ export function parseCommentedKeys(valuesYaml: string): CommentedKey[] {
           }
           continue;
         }
-        if (stack.length && indent > stack[stack.length - 1].indent) continue;
-        stack.length = 0;
+        while (stack.length && stack[stack.length - 1].indent >= indent) {
+          stack.pop();
+        }
+        if (stack.length) continue; // below a rejected line or a list item
+        const ambiguous = ambiguousAfterEmptyMap(first, l, m[1]);
         for (const conv of [1, 2] as const) {
           const p = parse(l, conv);
           const slot = realSlot(p.indent, l);
-          if (slot && acceptable(m, slot.keys)) {
+          if (
+            slot &&
+            !(ambiguous && slot !== ambiguous) &&
+            acceptable(m, slot.keys)
+          ) {
             convention = conv;
             accept(l, p.indent, m, slot.keys);
             break;

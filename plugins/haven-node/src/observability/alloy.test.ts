@@ -5,6 +5,10 @@ import {
   batchProcessor,
   block,
   call,
+  discoveryRelabel,
+  exportOf,
+  kubernetesDiscovery,
+  kubernetesLogSource,
   lokiWrite,
   obj,
   otlpGrpcExporter,
@@ -18,7 +22,7 @@ import {
   type AlloyValue,
 } from './alloy';
 import { readAlloy } from './alloyWiring';
-import { clusterAlloyPipeline } from './clusterPipeline';
+import { clusterAlloyPipeline, podLabelMeta } from './clusterPipeline';
 
 const CLUSTER = {
   lokiUrl: 'http://loki-gateway.observability.svc.cluster.local',
@@ -459,6 +463,118 @@ describe('typed builders', () => {
         output: { traces: [ref('otelcol.exporter.otlp.t.input')] },
       }),
     ).toThrow(/send_batch_max_size must be 0 or at least send_batch_size/);
+  });
+
+  it('writes discovery.relabel rule blocks like the discovery.relabel.md example', () => {
+    const relabel = discoveryRelabel({
+      label: 'keep_backend_only',
+      targets: ref('discovery.kubernetes.pods.targets'),
+      rules: [
+        {
+          sourceLabels: ['__address__', 'instance'],
+          separator: '/',
+          targetLabel: 'destination',
+          action: 'replace',
+        },
+        { sourceLabels: ['app'], action: 'keep', regex: 'backend' },
+      ],
+      comment: 'Keeps the backend.',
+    });
+    expect(renderAlloy([relabel])).toBe(
+      [
+        '// Keeps the backend.',
+        'discovery.relabel "keep_backend_only" {',
+        '  targets = discovery.kubernetes.pods.targets',
+        '',
+        '  rule {',
+        '    source_labels = ["__address__", "instance"]',
+        '    separator     = "/"',
+        '    target_label  = "destination"',
+        '    action        = "replace"',
+        '  }',
+        '',
+        '  rule {',
+        '    source_labels = ["app"]',
+        '    regex         = "backend"',
+        '    action        = "keep"',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(readBack(renderAlloy([relabel]))).toEqual([relabel]);
+  });
+
+  it('refuses relabel rules Alloy would refuse, and meta labels discovery never sets', () => {
+    const targets = ref('discovery.kubernetes.pods.targets');
+    const relabel =
+      (rule: Parameters<typeof discoveryRelabel>[0]['rules'][0]) => () =>
+        discoveryRelabel({ label: 'r', targets, rules: [rule] });
+    expect(relabel({ sourceLabels: ['a'] })).toThrow(
+      'discovery.relabel "r": rule with action "replace" needs targetLabel',
+    );
+    expect(relabel({ sourceLabels: ['a'], targetLabel: 'app.name' })).toThrow(
+      /targetLabel "app.name", which is not a label name/,
+    );
+    expect(
+      relabel({ sourceLabels: ['a'], targetLabel: 'x', action: 'hashmod' }),
+    ).toThrow(/needs a positive integer modulus/);
+    expect(
+      relabel({ sourceLabels: ['a'], regex: 'tmp_.*', action: 'labeldrop' }),
+    ).toThrow(/takes only regex/);
+    expect(
+      relabel({
+        sourceLabels: ['__meta_kubernetes_pod_label_app.kubernetes.io/name'],
+        targetLabel: 'app',
+      }),
+    ).toThrow(/which service discovery never sets/);
+    expect(
+      relabel({
+        action: 'labelmap',
+        regex: '__meta_kubernetes_pod_label_(.+)',
+      }),
+    ).not.toThrow();
+    expect(
+      relabel({
+        sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
+        targetLabel: '${1}_app',
+      }),
+    ).not.toThrow();
+    expect(() =>
+      discoveryRelabel({
+        label: 'r',
+        targets: ref('discovery.relabel.other.rules') as never,
+        rules: [],
+      }),
+    ).toThrow(
+      'discovery.relabel "r": targets must come from a Targets export (list(map(string))); discovery.relabel.other.rules is not one',
+    );
+  });
+
+  it('lets loki.source.kubernetes take relabelled targets', () => {
+    const pods = kubernetesDiscovery({ label: 'pods', role: 'pod' });
+    const relabel = discoveryRelabel({
+      label: 'pod_logs',
+      targets: exportOf(pods, 'targets'),
+      rules: [],
+    });
+    const tail = kubernetesLogSource({
+      label: 'pods',
+      targets: exportOf(relabel, 'output'),
+      forwardTo: [ref('loki.write.default.receiver')],
+    });
+    expect(renderAlloy([tail])).toContain(
+      'targets    = discovery.relabel.pod_logs.output',
+    );
+  });
+
+  it('names pod labels as discovery.kubernetes sanitises them', () => {
+    expect(podLabelMeta('app.kubernetes.io/name')).toBe(
+      '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+    );
+    expect(podLabelMeta('backstage.io/kubernetes-id')).toBe(
+      '__meta_kubernetes_pod_label_backstage_io_kubernetes_id',
+    );
   });
 
   it('writes the tenant as X-Scope-OrgID and tenant_id', () => {

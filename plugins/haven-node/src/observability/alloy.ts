@@ -124,8 +124,9 @@ export function call(fn: string, ...args: AlloyValue[]): AlloyCall {
 /**
  * Exports per component type, from the docs' "Exported fields" sections:
  * otelcol processors and exporters export `input`, loki.write and
- * prometheus.remote_write `receiver`, discovery.kubernetes `targets`;
- * otelcol.receiver.otlp and loki.source.kubernetes export nothing.
+ * prometheus.remote_write `receiver`, discovery.kubernetes `targets`,
+ * discovery.relabel `output` and `rules`; otelcol.receiver.otlp and
+ * loki.source.kubernetes export nothing.
  * @public
  */
 export interface AlloyComponentExports {
@@ -139,6 +140,7 @@ export interface AlloyComponentExports {
   'loki.write': 'receiver';
   'loki.source.kubernetes': never;
   'discovery.kubernetes': 'targets';
+  'discovery.relabel': 'output' | 'rules';
 }
 
 /** A component type of the reference docs. @public */
@@ -504,11 +506,228 @@ export function kubernetesDiscovery(
   };
 }
 
+/**
+ * The exports of type Targets, list(map(string)): discovery.kubernetes
+ * `targets` and discovery.relabel `output`.
+ * @public
+ */
+export type AlloyTargetsRef = AlloyRef<'targets' | 'output'>;
+
+function assertTargets(r: AlloyRef, owner: string): void {
+  if (ALLOY_COMPONENTS[r.component]?.exports[r.export]?.type !== 'Targets') {
+    throw new InputError(
+      `${owner}: targets must come from a Targets export (list(map(string))); ${r.component}.${r.label}.${r.export} is not one`,
+    );
+  }
+}
+
+/**
+ * A relabeling action, as the `rule` block lists them (grafana/alloy
+ * docs/sources/shared/reference/components/rule-block.md, "You can use the
+ * following actions").
+ * @public
+ */
+export type AlloyRelabelAction =
+  | 'replace'
+  | 'keep'
+  | 'drop'
+  | 'keepequal'
+  | 'dropequal'
+  | 'hashmod'
+  | 'labelmap'
+  | 'labeldrop'
+  | 'labelkeep'
+  | 'lowercase'
+  | 'uppercase';
+
+/**
+ * One `rule` block (rule-block.md). Every argument is optional; Alloy's
+ * defaults are action "replace", separator ";", regex "(.*)" and
+ * replacement "$1". The regex is RE2 and anchored at both ends.
+ * @public
+ */
+export interface AlloyRelabelRule {
+  /** source_labels: labels whose values are joined with `separator` and matched against `regex`. */
+  sourceLabels?: readonly string[];
+  /** separator, default ";". */
+  separator?: string;
+  /** regex, RE2, default "(.*)"; for labelmap/labeldrop/labelkeep it is matched against label names. */
+  regex?: string;
+  /** modulus, a positive integer; hashmod only. */
+  modulus?: number;
+  /** target_label: the label written (replace, hashmod, lowercase, uppercase) or compared (keepequal, dropequal). */
+  targetLabel?: string;
+  /** replacement, default "$1"; may use capture groups ($1 or ${1}). */
+  replacement?: string;
+  /** action, default "replace". */
+  action?: AlloyRelabelAction;
+}
+
+/** @public */
+export interface DiscoveryRelabelOptions {
+  label: string;
+  /** targets, list(map(string)), required: e.g. discovery.kubernetes.pods.targets. */
+  targets: AlloyTargetsRef;
+  /** The `rule` blocks, applied top-down to each target's labels. */
+  rules: readonly AlloyRelabelRule[];
+  comment?: string;
+}
+
+/** The form of every `__meta_` label name discovery.kubernetes sets (sanitised; see below). */
+const SANITISED_META = /^__meta_[a-zA-Z0-9_]*$/;
+/**
+ * Alloy's check of target_label (and of a labelmap replacement),
+ * relabel.go's relabelTarget `^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$`,
+ * rewritten to accept the same names without nested quantifiers, which
+ * backtrack exponentially in JavaScript (Go's RE2 does not backtrack): a
+ * letter, `_` or capture reference, then word characters or references.
+ */
+const RELABEL_TARGET =
+  /^(?:[a-zA-Z_]|\$(?:\{\w+\}|\w))(?:\w|\$(?:\{\w+\}|\w))*$/;
+
+function relabelRuleBlock(rule: AlloyRelabelRule, owner: string): AlloyBlock {
+  const action = rule.action ?? 'replace';
+  const fail = (why: string): never => {
+    throw new InputError(`${owner}: rule with action "${action}" ${why}`);
+  };
+  // The checks follow Alloy's own validation of a rule (grafana/alloy
+  // internal/component/common/relabel/relabel.go, Config.Validate), so a
+  // rule Alloy would refuse at load time is refused here.
+  const writes = ['replace', 'hashmod', 'lowercase', 'uppercase'];
+  const compares = ['keepequal', 'dropequal'];
+  if ([...writes, ...compares].includes(action)) {
+    if (!rule.targetLabel) fail('needs targetLabel');
+    if (action !== 'hashmod' && !RELABEL_TARGET.test(rule.targetLabel!)) {
+      fail(
+        `has targetLabel ${JSON.stringify(
+          rule.targetLabel,
+        )}, which is not a label name (capture references such as $1 allowed)`,
+      );
+    }
+    if (
+      action === 'hashmod' &&
+      !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(rule.targetLabel!)
+    ) {
+      fail(
+        `has targetLabel ${JSON.stringify(
+          rule.targetLabel,
+        )}, which is not a label name`,
+      );
+    }
+  }
+  if (action === 'hashmod') {
+    if (
+      rule.modulus === undefined ||
+      !Number.isSafeInteger(rule.modulus) ||
+      rule.modulus <= 0
+    ) {
+      fail('needs a positive integer modulus');
+    }
+  } else if (rule.modulus !== undefined) {
+    fail('takes no modulus (hashmod only)');
+  }
+  if (
+    ['labeldrop', 'labelkeep'].includes(action) &&
+    (rule.sourceLabels !== undefined ||
+      rule.targetLabel !== undefined ||
+      rule.separator !== undefined ||
+      rule.replacement !== undefined)
+  ) {
+    fail('takes only regex');
+  }
+  if (
+    compares.includes(action) &&
+    (rule.regex !== undefined ||
+      rule.separator !== undefined ||
+      rule.replacement !== undefined)
+  ) {
+    fail('takes only sourceLabels and targetLabel');
+  }
+  if (
+    ['lowercase', 'uppercase'].includes(action) &&
+    rule.replacement !== undefined
+  ) {
+    fail('takes no replacement');
+  }
+  if (action === 'labelmap' && rule.replacement !== undefined) {
+    if (!RELABEL_TARGET.test(rule.replacement)) {
+      fail(
+        `has replacement ${JSON.stringify(
+          rule.replacement,
+        )}, which is not a label name (capture references such as $1 allowed)`,
+      );
+    }
+  }
+  for (const name of rule.sourceLabels ?? []) {
+    if (name === '') fail('has an empty source label');
+    // discovery.kubernetes names a Kubernetes label app.kubernetes.io/name
+    // __meta_kubernetes_pod_label_app_kubernetes_io_name: "any unsupported
+    // characters converted to an underscore" (Prometheus kubernetes_sd_config
+    // docs; prometheus/prometheus discovery/kubernetes, addObjectMetaLabels
+    // with strutil.SanitizeLabelName). A `__meta_` name holding a dot, slash
+    // or dash would never match and the rule would silently do nothing.
+    if (name.startsWith('__meta_') && !SANITISED_META.test(name)) {
+      fail(
+        `reads source label ${JSON.stringify(
+          name,
+        )}, which service discovery never sets: it replaces every character other than [a-zA-Z0-9_] in a meta label name with "_"`,
+      );
+    }
+  }
+  const body: AlloyAttribute[] = [];
+  if (rule.sourceLabels !== undefined) {
+    body.push(attr('source_labels', [...rule.sourceLabels]));
+  }
+  if (rule.separator !== undefined)
+    body.push(attr('separator', rule.separator));
+  if (rule.regex !== undefined) body.push(attr('regex', rule.regex));
+  if (rule.modulus !== undefined) body.push(attr('modulus', rule.modulus));
+  if (rule.targetLabel !== undefined) {
+    body.push(attr('target_label', rule.targetLabel));
+  }
+  if (rule.replacement !== undefined) {
+    body.push(attr('replacement', rule.replacement));
+  }
+  if (rule.action !== undefined) body.push(attr('action', rule.action));
+  return block('rule', body);
+}
+
+/**
+ * discovery.relabel: rewrites the labels of targets with `rule` blocks,
+ * applied top-down (grafana/alloy
+ * docs/sources/reference/components/discovery/discovery.relabel.md,
+ * https://grafana.com/docs/alloy/latest/reference/components/discovery/discovery.relabel/).
+ * Reference its `output` where targets are taken.
+ * @public
+ */
+export function discoveryRelabel(
+  opts: DiscoveryRelabelOptions,
+): AlloyComponent<'discovery.relabel'> {
+  const owner = `discovery.relabel "${opts.label}"`;
+  assertTargets(opts.targets, owner);
+  return {
+    name: 'discovery.relabel',
+    label: opts.label,
+    body: [
+      attr('targets', opts.targets),
+      ...opts.rules.map(r => relabelRuleBlock(r, owner)),
+    ],
+    comment:
+      opts.comment ??
+      `Relabels ${opts.targets.component} "${opts.targets.label}" targets (${
+        opts.rules.length
+      } rule${opts.rules.length === 1 ? '' : 's'}).`,
+  };
+}
+
 /** @public */
 export interface KubernetesLogSourceOptions {
   label: string;
-  /** targets, list(map(string)), e.g. discovery.kubernetes.pods.targets (loki.source.kubernetes.md). */
-  targets: AlloyRef<'targets'>;
+  /**
+   * targets, list(map(string)), e.g. discovery.kubernetes.pods.targets or
+   * discovery.relabel.pod_logs.output (loki.source.kubernetes.md).
+   */
+  targets: AlloyTargetsRef;
   /** forward_to, list(LogsReceiver) (loki.source.kubernetes.md). */
   forwardTo: ReadonlyArray<AlloyRef<'receiver'>>;
   comment?: string;
@@ -519,12 +738,7 @@ export function kubernetesLogSource(
   opts: KubernetesLogSourceOptions,
 ): AlloyComponent<'loki.source.kubernetes'> {
   const owner = `loki.source.kubernetes "${opts.label}"`;
-  if (
-    ALLOY_COMPONENTS[opts.targets.component]?.exports[opts.targets.export]
-      ?.type !== 'Targets'
-  ) {
-    throw new InputError(`${owner}: targets must come from a Targets export`);
-  }
+  assertTargets(opts.targets, owner);
   if (opts.forwardTo.length === 0) {
     throw new InputError(`${owner}: forward_to is required`);
   }

@@ -3,12 +3,15 @@
  * check: what each one exports, which of its arguments take references (and
  * of which type), which signals an `otelcol.Consumer` input accepts, and
  * what is required. Every entry names its doc in
- * shared/reference/alloy/; nothing here comes from memory of other versions.
+ * shared/reference/alloy/, or, for a doc that folder lacks, the upstream
+ * page it was read from (`url`); nothing here comes from memory of other
+ * versions.
  *
  * The types are the ones the docs' "Exported fields" tables and "Compatible
  * components" sections use: `otelcol.Consumer`, Loki `LogsReceiver`,
- * Prometheus `MetricsReceiver`, `Targets` (list(map(string))), and
- * `otelcol.Handler` (the `auth` capsule of otelcol clients and servers).
+ * Prometheus `MetricsReceiver`, `Targets` (list(map(string))),
+ * `RelabelRules` (discovery.relabel's `rules`) and `otelcol.Handler` (the
+ * `auth` capsule of otelcol clients and servers).
  */
 
 /** An OpenTelemetry signal, as named by the `output` block. @public */
@@ -27,7 +30,8 @@ export type AlloyValueType =
   | 'otelcol.Handler'
   | 'LogsReceiver'
   | 'MetricsReceiver'
-  | 'Targets';
+  | 'Targets'
+  | 'RelabelRules';
 
 /** One exported field of a component type. @public */
 export interface AlloyExportSpec {
@@ -47,8 +51,13 @@ export interface AlloyInputSpec {
 
 /** What the reference docs say about one component type. @public */
 export interface AlloyComponentSpec {
-  /** File in shared/reference/alloy/. */
+  /** File in shared/reference/alloy/, or the upstream file's name when `url` is set. */
   doc: string;
+  /**
+   * Where the doc was read when shared/reference/alloy/ lacks it: the
+   * grafana.com page (we cite upstream docs, we do not copy them).
+   */
+  url?: string;
   /**
    * receiver and source components take nothing from other components and
    * are never dead ends; the others are, when nothing references them.
@@ -76,8 +85,9 @@ const anySignalInput = (doc: string): AlloyExportSpec => ({
 });
 
 /**
- * The component types in shared/reference/alloy/. Anything else is unknown
- * to us: checkAlloyWiring says so instead of guessing its exports.
+ * The component types of the reference docs (shared/reference/alloy/, plus
+ * those read upstream, marked by `url`). Anything else is unknown to us:
+ * checkAlloyWiring says so instead of guessing its exports.
  * @public
  */
 export const ALLOY_COMPONENTS: Readonly<Record<string, AlloyComponentSpec>> = {
@@ -189,6 +199,32 @@ export const ALLOY_COMPONENTS: Readonly<Record<string, AlloyComponentSpec>> = {
     },
     inputs: {},
     required: ['role'],
+  },
+  'discovery.relabel': {
+    // Not in shared/reference/alloy/. Read upstream: grafana/alloy
+    // docs/sources/reference/components/discovery/discovery.relabel.md, and
+    // for the `rule` block docs/sources/shared/reference/components/rule-block.md.
+    doc: 'discovery.relabel.md',
+    url: 'https://grafana.com/docs/alloy/latest/reference/components/discovery/discovery.relabel/',
+    role: 'discovery',
+    // "Exported fields": output list(map(string)), "The set of targets after
+    // applying relabeling"; rules RelabelRules, "The currently configured
+    // relabeling rules".
+    exports: {
+      output: {
+        type: 'Targets',
+        says: 'discovery.relabel.md: output is list(map(string)), the targets after relabeling',
+      },
+      rules: {
+        type: 'RelabelRules',
+        says: 'discovery.relabel.md: rules is RelabelRules, the configured relabeling rules',
+      },
+    },
+    // "Arguments": targets list(map(string)), required. The `rule` blocks
+    // are optional ("If no rules are defined, then the input targets are
+    // exported as-is") and take no references.
+    inputs: { targets: { type: 'Targets' } },
+    required: ['targets'],
   },
 };
 

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   batchProcessor,
+  discoveryRelabel,
   exportOf,
   kubernetesDiscovery,
   kubernetesLogSource,
@@ -9,6 +10,7 @@ import {
   otlpHttpExporter,
   otlpReceiver,
   type AlloyComponent,
+  type AlloyRelabelRule,
 } from './alloy';
 
 /*
@@ -22,29 +24,63 @@ import {
  *        -> traces:  otelcol.exporter.otlp "tempo"      <tempoEndpoint>
  *
  *   and, with collectPodLogs:
- *   discovery.kubernetes (pods) -> loki.source.kubernetes -> loki.write
- *                                                          <lokiUrl>/loki/api/v1/push
+ *   discovery.kubernetes (pods) -> discovery.relabel "pod_logs"
+ *     -> loki.source.kubernetes -> loki.write   <lokiUrl>/loki/api/v1/push
  *
  * service_name in Loki. OTLP logs carry the resource attribute
  * `service.name`, which Loki turns into the index label `service_name`
- * (dots become underscores; contracts.md section 4). Pod logs tailed by
- * loki.source.kubernetes carry no OTLP resource. The reference docs have no
- * discovery.relabel page, so this pipeline does not relabel: Loki derives
- * service_name itself when a stream has none (discover_service_name, whose
- * default list is service, app, application, app_name, name,
- * app_kubernetes_io_name, container, container_name, k8s_container_name,
- * component, workload, job, k8s_job_name; else "unknown_service";
- * contracts.md section 4). Which labels a pod-log stream has is therefore
- * what decides the name. discovery.kubernetes gives only `__meta_*` labels
- * (discovery.kubernetes.md, `pod` role) and loki.write drops every label
- * starting with `__` (loki.write.md, Technical details). Beyond the
- * reference: Alloy's source (loki/source/kubernetes/kubetail PrepareLabels)
- * sets `job` to the component's ID and `instance` to
- * <namespace>/<pod>:<container>, so discover_service_name will pick `job`
- * and every pod-log stream is named "loki.source.kubernetes.pods". Giving
- * each workload its own service_name needs a relabel step (discovery.relabel
- * mapping __meta_kubernetes_pod_label_app_kubernetes_io_name or the
- * container name to service_name) once its doc is in the reference.
+ * (dots become underscores; contracts.md section 4); apps made by the
+ * Haven+ template also send `service.namespace`, their Kubernetes namespace
+ * (README, "How the entity page finds the data"), indexed as
+ * `service_namespace`. Pod logs tailed by loki.source.kubernetes carry no
+ * OTLP resource, only the labels of their target. discovery.kubernetes gives
+ * only `__meta_*` labels (discovery.kubernetes.md, `pod` role), and
+ * loki.source.kubernetes drops them after reading which container to tail
+ * (grafana/alloy loki/source/kubernetes/kubetail PrepareLabels; loki.write
+ * drops `__` labels too, loki.write.md, Technical details). Without
+ * relabelling a stream has only `job` (the component's ID,
+ * "loki.source.kubernetes.pods") and `instance` (<namespace>/<pod>:<container>),
+ * and Loki's discover_service_name (contracts.md section 4) names every
+ * stream after `job`.
+ *
+ * So discovery.relabel "pod_logs" copies what we want into labels of their
+ * own. Read upstream, since shared/reference/alloy/ lacks it:
+ * https://grafana.com/docs/alloy/latest/reference/components/discovery/discovery.relabel/
+ * (grafana/alloy docs/sources/reference/components/discovery/discovery.relabel.md)
+ * and its `rule` block, docs/sources/shared/reference/components/rule-block.md.
+ * The rules run top-down on each target; `replace` (the default action)
+ * joins source_labels, matches the anchored RE2 `regex` (default "(.*)")
+ * and, on a match, writes `replacement` (default "$1") to target_label.
+ * It sets namespace, pod, container, service_namespace (= namespace, to
+ * line up with the OTLP service.namespace above) and service_name, which
+ * Loki then keeps instead of deriving one. `pod` adds no streams: `instance`
+ * already names the pod and container.
+ *
+ * service_name is the pod label backstage.io/kubernetes-id, else the pod
+ * label app.kubernetes.io/name, else the container name. discovery.kubernetes
+ * names pod labels __meta_kubernetes_pod_label_<labelname> with "any
+ * unsupported characters converted to an underscore" (Prometheus
+ * kubernetes_sd_config docs; prometheus/prometheus discovery/kubernetes
+ * addObjectMetaLabels, strutil.SanitizeLabelName: [^a-zA-Z0-9_] -> "_"),
+ * hence podLabelMeta below. The fallback is three replace rules into the
+ * same target_label, lowest priority FIRST, because a later rule overwrites
+ * an earlier one whenever it fires:
+ *   1. container name (always set: loki.source.kubernetes needs it);
+ *   2. app.kubernetes.io/name, regex "(.+)";
+ *   3. kubernetes-id, regex "(.+)" (the OTLP service.name of template apps).
+ * The "(.+)" is what makes 2 and 3 fall through. A label the pod lacks is
+ * read as "" (the rule's source value is the label's value or empty); "(.+)"
+ * does not match "", and without a match "no replacement must take place"
+ * (grafana/alloy internal/component/common/relabel/process.go, Replace).
+ * With the default "(.*)" the empty value would match, "$1" would expand
+ * to "", and an empty result DELETES target_label (same code), wiping the
+ * fallback already written. So the last rule whose label is non-empty wins:
+ * app.kubernetes.io/name if set, else kubernetes-id, else the container.
+ * Note: apps made by the Haven+ template send the OTLP service.name = their
+ * kubernetes-id (README), so where a chart sets app.kubernetes.io/name to
+ * something else (often the chart's name), that app's pod logs and OTLP
+ * logs get different service_name values; swapping rules 2 and 3 would
+ * prefer the kubernetes-id.
  */
 
 /** @public */
@@ -68,6 +104,49 @@ export interface ClusterAlloyPipelineOptions {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The meta label discovery.kubernetes (role pod) sets for a Kubernetes pod
+ * label: __meta_kubernetes_pod_label_ plus the name with every character
+ * outside [a-zA-Z0-9_] replaced by "_" (see the top of this file), e.g.
+ * app.kubernetes.io/name -> __meta_kubernetes_pod_label_app_kubernetes_io_name.
+ * @public
+ */
+export function podLabelMeta(kubernetesLabel: string): string {
+  return `__meta_kubernetes_pod_label_${kubernetesLabel.replace(
+    /[^a-zA-Z0-9_]/g,
+    '_',
+  )}`;
+}
+
+/**
+ * The rules of discovery.relabel "pod_logs"; see the top of this file for
+ * why the service_name rules run lowest priority first.
+ */
+function podLogRules(): AlloyRelabelRule[] {
+  const copy = (from: string, to: string): AlloyRelabelRule => ({
+    sourceLabels: [from],
+    targetLabel: to,
+    action: 'replace',
+  });
+  /** Writes the label only when `from` is non-empty, keeping what an earlier rule wrote. */
+  const copyIfSet = (from: string, to: string): AlloyRelabelRule => ({
+    ...copy(from, to),
+    regex: '(.+)',
+  });
+  return [
+    copy('__meta_kubernetes_namespace', 'namespace'),
+    copy('__meta_kubernetes_pod_name', 'pod'),
+    copy('__meta_kubernetes_pod_container_name', 'container'),
+    copy('__meta_kubernetes_namespace', 'service_namespace'),
+    copy('__meta_kubernetes_pod_container_name', 'service_name'),
+    copyIfSet(podLabelMeta('app.kubernetes.io/name'), 'service_name'),
+    // Highest priority last: the kubernetes-id is what apps from the service
+    // template also send as their OTLP service.name, so both log paths share
+    // one service_name even when a chart names its pods after itself.
+    copyIfSet(podLabelMeta('backstage.io/kubernetes-id'), 'service_name'),
+  ];
+}
 
 /** A base URL without a trailing slash; refuses paths that already name an API. */
 function baseUrl(value: string, what: string): string {
@@ -190,18 +269,29 @@ export function clusterAlloyPipeline(
         opts.tenant !== undefined ? ' with the tenant in X-Scope-OrgID' : ''
       }.`,
     });
-    const tail = kubernetesLogSource({
-      label: 'pods',
+    const relabel = discoveryRelabel({
+      label: 'pod_logs',
       targets: exportOf(pods, 'targets'),
-      forwardTo: [exportOf(write, 'receiver')],
+      rules: podLogRules(),
       comment: [
-        'Tails container logs through the Kubernetes API (no host mounts).',
-        'No relabelling: discovery.relabel is not in our reference docs. Loki names',
-        'these streams itself (discover_service_name), from the job label Alloy',
-        "sets to this component's ID; see clusterPipeline.ts.",
+        "Labels each container's logs with namespace, pod, container, service_namespace",
+        'and service_name. service_name is the pod label backstage.io/kubernetes-id, else',
+        'app.kubernetes.io/name, else the container name: the rules run top-down and',
+        'a later one overwrites, so the lowest priority comes first, and regex "(.+)"',
+        'skips a rule whose pod label is missing or empty.',
       ].join('\n'),
     });
-    components.push(pods, tail, write);
+    const tail = kubernetesLogSource({
+      label: 'pods',
+      targets: exportOf(relabel, 'output'),
+      forwardTo: [exportOf(write, 'receiver')],
+      comment: [
+        'Tails container logs through the Kubernetes API (no host mounts), with the',
+        "labels set above; it adds job (this component's ID) and instance",
+        '(<namespace>/<pod>:<container>).',
+      ].join('\n'),
+    });
+    components.push(pods, relabel, tail, write);
   }
   return components;
 }
