@@ -1,0 +1,6 @@
+/**
+ * Haven+ entity cards for the new frontend system.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Haven+ entity cards (legacy frontend system exports).
+ *
+ * @packageDocumentation
+ */
+export {};
