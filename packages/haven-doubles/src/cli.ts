@@ -22,6 +22,12 @@ async function main(argv: string[]) {
   console.log(
     `[haven-doubles] GitHub double (fleet repository haven-fleet/fleet, stands in for github.com) on ${sandbox.urls.github}`,
   );
+  console.log(
+    `[haven-doubles] Loki double (6 h of open-webui-voorbeeld logs, tenant "${SANDBOX_DOUBLES.loki.tenant}" in X-Scope-OrgID) on ${sandbox.urls.loki}`,
+  );
+  console.log(
+    `[haven-doubles] Tempo double (1 h of open-webui-voorbeeld traces, tenant "${SANDBOX_DOUBLES.tempo.tenant}" in X-Scope-OrgID) on ${sandbox.urls.tempo}`,
+  );
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -91,3 +91,46 @@ export {
   type ExpectKnownValuesResult,
   type UnknownValueKey,
 } from './charts';
+export {
+  createLokiDouble,
+  type LokiDouble,
+  type LokiDoubleOptions,
+  type LokiDoubleState,
+  type LokiEntrySeed,
+  type LokiFault,
+  type LokiFaults,
+  type ActiveLokiFault,
+  type LokiRecordedRequest,
+  type LokiStreamSeed,
+} from './loki/lokiDouble';
+export { TELEMETRY_FAULT_BODIES } from './loki/faults';
+export {
+  LOKI_SANDBOX,
+  startLokiDoubleOnLoopback,
+  type RunningLokiDouble,
+} from './loki/lokiSandbox';
+export {
+  SANDBOX_TELEMETRY,
+  sandboxTelemetrySeed,
+  type SandboxTelemetrySeed,
+} from './loki/sandboxTelemetry';
+export {
+  createTempoDouble,
+  TEMPO_SINGLE_TENANT,
+  type ActiveTempoFault,
+  type TempoAttributeValue,
+  type TempoDouble,
+  type TempoDoubleOptions,
+  type TempoDoubleState,
+  type TempoFault,
+  type TempoFaults,
+  type TempoRecordedRequest,
+  type TempoSpanKind,
+  type TempoSpanSeed,
+  type TempoTraceSeed,
+} from './tempo/tempoDouble';
+export {
+  startTempoDoubleOnLoopback,
+  TEMPO_SANDBOX,
+  type RunningTempoDouble,
+} from './tempo/tempoSandbox';

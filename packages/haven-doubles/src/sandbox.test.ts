@@ -140,6 +140,44 @@ describe('the local sandbox', () => {
     }
   });
 
+  it('serves the Loki and Tempo doubles over loopback with the Open WebUI component’s telemetry under its tenant', async () => {
+    expect(SANDBOX_DOUBLES.loki).toEqual({ port: 7104, tenant: 'voorbeeld' });
+    expect(SANDBOX_DOUBLES.tempo).toEqual({ port: 7105, tenant: 'voorbeeld' });
+    const sandbox = await startSandboxDoubles({ anyPort: true });
+    try {
+      expect(sandbox.urls.loki).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(sandbox.urls.tempo).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const logs = await fetch(
+        `${sandbox.urls.loki}/loki/api/v1/query_range?${new URLSearchParams({
+          query: '{service_name="open-webui-voorbeeld"}',
+          limit: '5',
+        })}`,
+        { headers: { 'X-Scope-OrgID': SANDBOX_DOUBLES.loki.tenant } },
+      );
+      expect(logs.status).toBe(200);
+      const logBody = await logs.json();
+      expect(logBody.data.resultType).toBe('streams');
+      expect(
+        logBody.data.result.flatMap((r: { values: unknown[] }) => r.values),
+      ).toHaveLength(5);
+      const now = Math.floor(Date.now() / 1000);
+      const traces = await fetch(
+        `${sandbox.urls.tempo}/api/search?${new URLSearchParams({
+          q: '{ resource.service.name = "open-webui-voorbeeld" && status = error }',
+          start: String(now - 3600),
+          end: String(now),
+        })}`,
+        { headers: { 'X-Scope-OrgID': SANDBOX_DOUBLES.tempo.tenant } },
+      );
+      expect(traces.status).toBe(200);
+      expect((await traces.json()).traces.length).toBeGreaterThan(0);
+      const anonymous = await fetch(`${sandbox.urls.tempo}/api/search`);
+      expect(anonymous.status).toBe(401);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('says which port is taken when a second sandbox starts', async () => {
     const first = await startSandboxDoubles({ anyPort: true });
     const port = Number(new URL(first.urls.kubernetes).port);

@@ -6,6 +6,11 @@ import {
   startGitHubDoubleOnLoopback,
 } from './github/githubSandbox';
 import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
+import { LOKI_SANDBOX, startLokiDoubleOnLoopback } from './loki/lokiSandbox';
+import {
+  startTempoDoubleOnLoopback,
+  TEMPO_SANDBOX,
+} from './tempo/tempoSandbox';
 
 /**
  * The doubles of the local sandbox and where they listen. app-config.yaml
@@ -36,6 +41,14 @@ export const SANDBOX_DOUBLES = {
     /** the seeded fleet repository (github/githubSandbox.ts fleetRepositorySeed) */
     fleetRepo: { owner: 'haven-fleet', name: 'fleet', branch: 'main' },
   },
+  /**
+   * `haven.loki`: url http://127.0.0.1:7104. Auth enabled: the sandbox
+   * component's logs are under tenant `voorbeeld` (its
+   * haven.plus/telemetry-tenant), read with X-Scope-OrgID.
+   */
+  loki: { port: LOKI_SANDBOX.port, tenant: LOKI_SANDBOX.tenant },
+  /** `haven.tempo`: url http://127.0.0.1:7105, multitenancy on, tenant `voorbeeld`. */
+  tempo: { port: TEMPO_SANDBOX.port, tenant: TEMPO_SANDBOX.tenant },
 } as const;
 
 export interface RunningSandbox {
@@ -90,9 +103,22 @@ export async function startSandboxDoubles(
       repositories: [fleetRepositorySeed()],
     },
   );
-  const servers = [kubernetes, vault, github];
+  // Loki and Tempo hold sandboxTelemetrySeed as of now (loki/sandboxTelemetry.ts).
+  const loki = await startLokiDoubleOnLoopback(
+    options.anyPort ? 0 : SANDBOX_DOUBLES.loki.port,
+  );
+  const tempo = await startTempoDoubleOnLoopback(
+    options.anyPort ? 0 : SANDBOX_DOUBLES.tempo.port,
+  );
+  const servers = [kubernetes, vault, github, loki, tempo];
   return {
-    urls: { kubernetes: kubernetes.url, vault: vault.url, github: github.url },
+    urls: {
+      kubernetes: kubernetes.url,
+      vault: vault.url,
+      github: github.url,
+      loki: loki.url,
+      tempo: tempo.url,
+    },
     stop: async () => {
       await Promise.all(servers.map(s => s.close()));
     },

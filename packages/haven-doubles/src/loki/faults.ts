@@ -1,0 +1,111 @@
+/**
+ * Faults for the Loki and Tempo doubles (the Tempo double imports these), in
+ * the same shape and with the same rules as the Vault and GitHub doubles'.
+ */
+
+/** A fault the double injects on the requests it matches. */
+export interface TelemetryFault {
+  /** HTTP method to match; omitted matches any. */
+  method?: string;
+  /**
+   * URL path, no query string (e.g. `/loki/api/v1/query_range`,
+   * `/api/search`); a trailing `*` matches a prefix, a RegExp is tested
+   * against the path. Omitted matches every path.
+   */
+  path?: string | RegExp;
+  /**
+   * Answer with this status and a plain-text body (contracts.md 5.1: Loki's
+   * errors are text/plain, not JSON; Tempo's are taken to be the same).
+   */
+  status?: number;
+  /** Replaces the default body (see {@link TELEMETRY_FAULT_BODIES}). */
+  body?: string;
+  /** Wait this long before answering (alone: then answer normally). */
+  latencyMs?: number;
+  /** Drop the connection (msw `HttpResponse.error()`: fetch rejects). */
+  reset?: boolean;
+  /** Apply this many times, then heal. Omitted: until removed or cleared. */
+  times?: number;
+}
+
+export interface ActiveTelemetryFault extends TelemetryFault {
+  /** times left; undefined = unlimited */
+  remaining?: number;
+}
+
+export interface TelemetryFaults {
+  /** Adds a fault; returns a function that removes it. */
+  inject(fault: TelemetryFault): () => void;
+  /** Removes every fault. */
+  clear(): void;
+  /** Faults still in force, in the order they were added. */
+  active(): ActiveTelemetryFault[];
+}
+
+/**
+ * Default bodies for the statuses faults usually stand for. Not in
+ * contracts.md [inf]: 429 is what Loki's and Tempo's query frontends answer
+ * when their queue is full; 504 a query that ran out of time. Any other
+ * status gets Go's status text, as `http.Error` would write it.
+ */
+export const TELEMETRY_FAULT_BODIES: Record<number, string> = {
+  429: 'too many outstanding requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'context deadline exceeded',
+};
+
+export function faultBody(fault: TelemetryFault): string {
+  return fault.body ?? TELEMETRY_FAULT_BODIES[fault.status ?? 500] ?? 'fault';
+}
+
+export interface FaultDecision {
+  latencyMs: number;
+  terminal?: ActiveTelemetryFault;
+}
+
+function pathMatches(pattern: string | RegExp | undefined, path: string) {
+  if (pattern === undefined) return true;
+  if (pattern instanceof RegExp) return pattern.test(path);
+  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
+  return pattern === path;
+}
+
+export function createTelemetryFaults(): TelemetryFaults & {
+  decide(method: string, path: string): FaultDecision;
+} {
+  let faults: ActiveTelemetryFault[] = [];
+  return {
+    inject(fault) {
+      const active: ActiveTelemetryFault = { ...fault, remaining: fault.times };
+      faults.push(active);
+      return () => {
+        faults = faults.filter(f => f !== active);
+      };
+    },
+    clear() {
+      faults = [];
+    },
+    active() {
+      return faults.map(f => ({ ...f }));
+    },
+    decide(method, path) {
+      // As the Vault and GitHub doubles: faults apply in the order added;
+      // latency-only faults add up; the first status/reset fault answers;
+      // only an applied fault uses up one of its `times`.
+      const decision: FaultDecision = { latencyMs: 0 };
+      for (const fault of faults) {
+        if (fault.method && fault.method.toUpperCase() !== method) continue;
+        if (!pathMatches(fault.path, path)) continue;
+        const terminal = fault.reset === true || fault.status !== undefined;
+        if (terminal && decision.terminal) continue;
+        if (terminal) decision.terminal = fault;
+        decision.latencyMs += fault.latencyMs ?? 0;
+        if (fault.remaining !== undefined) fault.remaining -= 1;
+      }
+      faults = faults.filter(f => f.remaining === undefined || f.remaining > 0);
+      return decision;
+    },
+  };
+}
