@@ -227,7 +227,9 @@ describe('vaultAdminSetup policies, read by HashiCorp HCL and by the double', ()
         },
       },
       [`${kv}/data/${v.pathPrefix}/*`]: { capabilities: ['create'] },
-      [`${kv}/metadata/${v.pathPrefix}/*`]: { capabilities: ['read'] },
+      [`${kv}/metadata/${v.pathPrefix}/*`]: {
+        capabilities: ['read', 'list'],
+      },
     };
     expect(templated).toEqual(backstage);
     const rolePath = `auth/${v.kubernetesAuthMount}/role/haven-*`;

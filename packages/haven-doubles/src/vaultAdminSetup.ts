@@ -32,7 +32,7 @@ export function backstageVaultPolicy(opts: {
     '  }',
     '}',
     `path "${kvMount}/data/${pathPrefix}/*" { capabilities = ["create"] }`,
-    `path "${kvMount}/metadata/${pathPrefix}/*" { capabilities = ["read"] }`,
+    `path "${kvMount}/metadata/${pathPrefix}/*" { capabilities = ["read", "list"] }`,
     ...(opts.perApp
       ? [
           'path "sys/policies/acl/haven-app-*" { capabilities = ["create", "update", "read"] }',

@@ -4,4 +4,20 @@
  *
  * @packageDocumentation
  */
-export {};
+export { havenPlugin as default, havenPlugin } from './plugin';
+export {
+  havenEntityTelemetryReadPermission,
+  havenPermissions,
+} from './permissions';
+export type {
+  EntityTelemetry,
+  LogBucket,
+  LogLine,
+  LogsSection,
+  TelemetrySectionProblem,
+  TelemetryWindow,
+  TraceSummary,
+  TracesSection,
+  VaultSecretMetadata,
+  VaultSection,
+} from './service/types';

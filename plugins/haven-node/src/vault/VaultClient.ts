@@ -310,6 +310,25 @@ export class VaultClient {
   }
 
   /**
+   * `LIST <mount>/metadata/<path>/` (contracts.md 1.5): the names directly
+   * under `path` (folders end in `/`), or undefined when Vault has nothing
+   * there (404). Sent as `GET …?list=true`, as Vault's own clients do. Needs
+   * the `list` capability on the metadata path; never touches values.
+   */
+  async listKvKeys(mount: string, path: string): Promise<string[] | undefined> {
+    const answer = await this.request(
+      'GET',
+      `${this.path(mount)}/metadata/${this.path(path)}/?list=true`,
+      { idempotent: true, accept: [404] },
+    );
+    if (answer.status === 404) return undefined;
+    const keys = answer.body?.data?.keys;
+    return Array.isArray(keys)
+      ? keys.filter((k): k is string => typeof k === 'string')
+      : [];
+  }
+
+  /**
    * Writes a new version with check-and-set: `cas: 0` creates only. Retried
    * only on answers that mean it was not applied (429, 503, ...), never after
    * a lost answer; a mismatch throws VaultCasMismatchError. Returns the new
