@@ -1,1 +1,37 @@
-export interface Config {}
+export interface Config {
+  /** Haven+ settings. */
+  haven?: {
+    /**
+     * Grafana, for the entity page's Explore links (traces, logs, metrics).
+     * The same keys are read by @haven-plus/plugin-haven-node.
+     */
+    grafana?: {
+      /**
+       * Grafana's root URL for links, http(s), e.g. https://grafana.example.nl
+       * (a subpath is kept). Without it the entity page shows no Grafana links.
+       * @visibility frontend
+       */
+      baseUrl?: string;
+      /**
+       * The Grafana organisation the links open in (default 1).
+       * @visibility frontend
+       */
+      orgId?: number;
+      /**
+       * Explore URL format: `panes` (schemaVersion 1, the default) or
+       * `legacy` (the `left=` format, for Grafana older than 10).
+       * @visibility frontend
+       */
+      linkFormat?: 'panes' | 'legacy';
+      /** Datasource UIDs (defaults haven-loki, haven-tempo, haven-mimir). */
+      datasources?: {
+        /** @visibility frontend */
+        loki?: string;
+        /** @visibility frontend */
+        tempo?: string;
+        /** @visibility frontend */
+        mimir?: string;
+      };
+    };
+  };
+}

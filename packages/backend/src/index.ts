@@ -30,8 +30,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
-// Haven+ actions: haven:vault:provision.
+// Haven+ actions: haven:vault:provision, haven:gitops:*, haven:observability:render.
 backend.add(import('@haven-plus/plugin-scaffolder-backend-module-haven'));
+
+// Haven+ entity page data: Vault metadata, Loki and Tempo summaries.
+backend.add(import('@haven-plus/plugin-haven-backend'));
 
 // Kubernetes: workloads and the Flux / External Secrets custom resources of an
 // entity, with the cluster credentials held here, never in the browser.

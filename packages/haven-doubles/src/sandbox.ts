@@ -93,6 +93,13 @@ export async function startSandboxDoubles(
       },
     ],
     tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
+    // The example component's secrets (examples/entities.yaml), so its
+    // entity page has Vault metadata to show. Sandbox-only filler values.
+    kvSecrets: ['webui-secret-key', 'openai-api-key'].map(name => ({
+      mount: v.kvMount,
+      path: `${v.pathPrefix}/open-webui-voorbeeld/open-webui-voorbeeld/${name}`,
+      data: { value: `sandbox-filler-${name}` },
+    })),
   });
   const g = SANDBOX_DOUBLES.github;
   const github = await startGitHubDoubleOnLoopback(

@@ -3,4 +3,26 @@
  *
  * @packageDocumentation
  */
-export {};
+import {
+  createFrontendPlugin,
+  type OverridableFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import {
+  deliveryCard,
+  havenApi,
+  observabilityCard,
+  observabilityContent,
+} from './alpha/extensions';
+
+/**
+ * The Haven+ plugin: `api:haven`, `entity-card:haven/delivery`,
+ * `entity-card:haven/observability`, `entity-content:haven/observability`.
+ * @alpha
+ */
+const havenPlugin: OverridableFrontendPlugin = createFrontendPlugin({
+  pluginId: 'haven',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [havenApi, deliveryCard, observabilityCard, observabilityContent],
+});
+
+export default havenPlugin;

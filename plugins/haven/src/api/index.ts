@@ -1,0 +1,13 @@
+export { havenApiRef, HavenClient } from './HavenClient';
+export { TELEMETRY_WINDOWS } from './types';
+export type {
+  HavenApi,
+  LogsSection,
+  TelemetryResponse,
+  TelemetrySectionUnavailable,
+  TelemetryWindow,
+  TraceSummary,
+  TracesSection,
+  VaultSecretMetadata,
+  VaultSection,
+} from './types';

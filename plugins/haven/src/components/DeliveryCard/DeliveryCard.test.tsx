@@ -1,0 +1,337 @@
+import type { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  kubernetesApiRef,
+  type KubernetesApi,
+} from '@backstage/plugin-kubernetes-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import { havenApiRef } from '../../api/HavenClient';
+import type { HavenApi, TelemetryResponse } from '../../api/types';
+import {
+  dependencyNotReadyKustomization,
+  failingExternalSecret,
+  missingTargetExternalSecret,
+  readyKustomization,
+  reconcilingExternalSecret,
+  stalledHelmRelease,
+  syncedExternalSecret,
+  validSecretStore,
+} from '../../testing/fixtures';
+import { DeliveryCard } from './DeliveryCard';
+
+type ObjectsByEntityResponse = Awaited<
+  ReturnType<KubernetesApi['getCustomObjectsByEntity']>
+>;
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'orders',
+    annotations: {
+      'backstage.io/kubernetes-id': 'orders',
+      'vault.io/secrets-path': 'team-a',
+    },
+  },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+};
+
+const HOUR = 3_600_000;
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+/** Synced 2h ago with a 1h interval; Vault written 90 minutes ago. */
+const staleExternalSecret = {
+  ...syncedExternalSecret,
+  metadata: { ...syncedExternalSecret.metadata, name: 'orders-api' },
+  spec: {
+    ...syncedExternalSecret.spec,
+    target: { name: 'orders-api' },
+    data: [
+      { secretKey: 'TOKEN', remoteRef: { key: 'team-a/api' } },
+      { secretKey: 'OLD', remoteRef: { key: 'team-a/gone' } },
+    ],
+  },
+  status: { ...syncedExternalSecret.status, refreshTime: ago(2 * HOUR) },
+};
+
+const named = <T extends { metadata?: object }>(obj: T, name: string): T => ({
+  ...obj,
+  metadata: { ...obj.metadata, name },
+});
+
+const objects: ObjectsByEntityResponse = {
+  items: [
+    {
+      cluster: { name: 'prod-eu', title: 'Prod EU' },
+      podMetrics: [],
+      errors: [
+        {
+          errorType: 'UNKNOWN_ERROR',
+          statusCode: 403,
+          resourcePath: '/apis/external-secrets.io/v1/secretstores',
+        },
+      ],
+      resources: [
+        {
+          type: 'customresources',
+          resources: [
+            readyKustomization,
+            named(dependencyNotReadyKustomization, 'orders-config'),
+          ],
+        },
+        { type: 'customresources', resources: [stalledHelmRelease] },
+        {
+          type: 'customresources',
+          resources: [
+            syncedExternalSecret,
+            named(failingExternalSecret, 'orders-smtp'),
+            named(reconcilingExternalSecret, 'orders-new'),
+            named(missingTargetExternalSecret, 'orders-merge'),
+            staleExternalSecret,
+          ],
+        },
+        { type: 'customresources', resources: [validSecretStore] },
+      ],
+    },
+  ],
+};
+
+const telemetry: TelemetryResponse = {
+  entityRef: 'component:default/orders',
+  window: '1h',
+  generatedAt: new Date().toISOString(),
+  vault: {
+    status: 'ok',
+    mount: 'kv-apps',
+    path: 'team-a',
+    secrets: [
+      {
+        name: 'orders',
+        version: 2,
+        createdTime: '2026-08-20T08:00:00Z',
+        updatedTime: '2026-08-22T09:30:00Z',
+      },
+      {
+        name: 'api',
+        version: 5,
+        createdTime: '2026-08-20T08:00:00Z',
+        updatedTime: ago(1.5 * HOUR),
+      },
+    ],
+  },
+  logs: { status: 'not-configured', message: 'no Loki' },
+  traces: { status: 'not-configured', message: 'no Tempo' },
+};
+
+function apis(
+  kubernetes: Partial<KubernetesApi>,
+  haven: Partial<HavenApi> = {
+    getTelemetry: jest.fn().mockResolvedValue(telemetry),
+  },
+) {
+  return [
+    [kubernetesApiRef, kubernetes],
+    [havenApiRef, haven],
+  ] as const;
+}
+
+async function renderCard(
+  kubernetes: Partial<KubernetesApi>,
+  haven?: Partial<HavenApi>,
+  forEntity: Entity = entity,
+) {
+  return renderInTestApp(
+    <TestApiProvider apis={apis(kubernetes, haven)}>
+      <EntityProvider entity={forEntity}>
+        <DeliveryCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('DeliveryCard', () => {
+  it('names the missing kubernetes-id annotation and asks nothing', async () => {
+    const getCustomObjectsByEntity = jest.fn();
+    await renderCard({ getCustomObjectsByEntity }, undefined, {
+      ...entity,
+      metadata: { name: 'orders' },
+    });
+    expect(
+      screen.getAllByText(/backstage\.io\/kubernetes-id/).length,
+    ).toBeGreaterThan(0);
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(getCustomObjectsByEntity).not.toHaveBeenCalled();
+  });
+
+  it('shows progress while the Kubernetes backend answers', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: () => new Promise(() => {}),
+    });
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+  });
+
+  it('says what failed when the Kubernetes backend fails', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest
+        .fn()
+        .mockRejectedValue(
+          new Error('Request failed with 503 Service Unavailable'),
+        ),
+    });
+    expect(
+      await screen.findByText(
+        /Could not load the Flux and External Secrets objects from the Kubernetes backend/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/Request failed with 503 Service Unavailable/).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('asks for the four kinds at their current API versions', async () => {
+    const getCustomObjectsByEntity = jest.fn().mockResolvedValue(objects);
+    await renderCard({ getCustomObjectsByEntity });
+    await screen.findByText('Cluster Prod EU');
+    expect(getCustomObjectsByEntity).toHaveBeenCalledWith({
+      entity,
+      auth: {},
+      customResources: expect.arrayContaining([
+        {
+          group: 'helm.toolkit.fluxcd.io',
+          apiVersion: 'v2',
+          plural: 'helmreleases',
+        },
+        {
+          group: 'kustomize.toolkit.fluxcd.io',
+          apiVersion: 'v1',
+          plural: 'kustomizations',
+        },
+        {
+          group: 'external-secrets.io',
+          apiVersion: 'v1',
+          plural: 'externalsecrets',
+        },
+        {
+          group: 'external-secrets.io',
+          apiVersion: 'v1',
+          plural: 'secretstores',
+        },
+      ]),
+    });
+  });
+
+  it('shows every state as a word with its reason, revision and Vault version', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects),
+    });
+    const table = await screen.findByRole('table', {
+      name: 'Delivery objects in Prod EU',
+    });
+    const row = (name: string) =>
+      within(table).getByText(name).closest('tr') as HTMLElement;
+
+    const kustomization = row('Kustomization/orders');
+    expect(within(kustomization).getByText('Ready')).toBeInTheDocument();
+    expect(
+      within(kustomization).getByText('main@sha1:450796ddb2ab'),
+    ).toBeInTheDocument();
+
+    expect(
+      within(row('Kustomization/orders-config')).getByText('Failed'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('Kustomization/orders-config')).getByText(
+        "DependencyNotReady: dependency 'flux-system/external-secrets' is not ready",
+      ),
+    ).toBeInTheDocument();
+
+    const helm = row('HelmRelease/orders');
+    expect(within(helm).getByText('Failed (stalled)')).toBeInTheDocument();
+    expect(within(helm).getByText('6.5.3')).toBeInTheDocument();
+
+    expect(
+      within(row('SecretStore/vault-team-a')).getByText('Valid'),
+    ).toBeInTheDocument();
+
+    const synced = row('ExternalSecret/orders-db');
+    expect(within(synced).getByText('Synced')).toBeInTheDocument();
+    expect(within(synced).getByText('Secret orders-db')).toBeInTheDocument();
+    expect(
+      within(synced).getByText('synced 2026-08-22 10:00:00 UTC'),
+    ).toBeInTheDocument();
+    expect(within(synced).getByText(/orders v2/)).toBeInTheDocument();
+
+    const failing = row('ExternalSecret/orders-smtp');
+    expect(within(failing).getByText('Error')).toBeInTheDocument();
+    expect(
+      within(failing).getByText(
+        'SecretSyncedError: could not get secret data from provider',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(failing).getByText(
+        /the cause is in the ExternalSecret's events \(kubectl describe externalsecret orders-smtp -n team-a\)/,
+      ),
+    ).toBeInTheDocument();
+
+    expect(
+      within(row('ExternalSecret/orders-new')).getByText('Reconciling'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('ExternalSecret/orders-merge')).getByText('Missing'),
+    ).toBeInTheDocument();
+
+    const stale = row('ExternalSecret/orders-api');
+    expect(within(stale).getByText('Stale')).toBeInTheDocument();
+    expect(within(stale).getByText(/api v5/)).toBeInTheDocument();
+    expect(
+      within(stale).getByText('not in Vault: team-a/gone'),
+    ).toBeInTheDocument();
+  });
+
+  it("reports a cluster's fetch errors with the next step", async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects),
+    });
+    expect(
+      await screen.findByText(
+        /\/apis\/external-secrets\.io\/v1\/secretstores: HTTP 403; .*Grant get and list/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('still shows the objects when haven-backend fails, and says Vault is unknown', async () => {
+    await renderCard(
+      { getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects) },
+      { getTelemetry: jest.fn().mockRejectedValue(new Error('HTTP 502')) },
+    );
+    expect(
+      await screen.findByText(/Vault metadata could not be read/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('haven-backend failed: HTTP 502'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Synced').length).toBeGreaterThan(0);
+  });
+
+  it('says when a cluster holds nothing for the entity', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue({
+        items: [
+          {
+            cluster: { name: 'dev' },
+            podMetrics: [],
+            errors: [],
+            resources: [{ type: 'customresources', resources: [] }],
+          },
+        ],
+      }),
+    });
+    expect(
+      await screen.findByText(
+        /No Flux or External Secrets objects labelled backstage.io\/kubernetes-id=orders/,
+      ),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,275 @@
+import type { ReactNode } from 'react';
+import { getCompoundEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  ErrorPanel,
+  InfoCard,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import { kubernetesApiRef } from '@backstage/plugin-kubernetes-react';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  isKubernetesAvailable,
+  isVaultAvailable,
+  kubernetesIdFromEntity,
+} from '@haven-plus/plugin-haven-common';
+import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { havenApiRef } from '../../api/HavenClient';
+import type { VaultSection } from '../../api/types';
+import { StateLabel } from '../common/StateLabel';
+import { formatTime } from '../common/time';
+import { useAsyncValue } from '../common/useAsyncValue';
+import {
+  DELIVERY_RESOURCES,
+  deliveryByCluster,
+  type ClusterDelivery,
+  type DeliveryRow,
+} from './deliveryModel';
+
+const TITLE = 'Delivery';
+const SUBHEADER = 'Flux → External Secrets → Vault';
+
+/** Shortens `main@sha1:<40 hex>` to 12 hex digits; the full one is the tooltip. */
+function shortRevision(revision: string): string {
+  return revision.replace(/(sha1|sha256):([0-9a-f]{12})[0-9a-f]+/g, '$1:$2');
+}
+
+function Secondary(props: { children: ReactNode }) {
+  return (
+    <Typography variant="caption" color="textSecondary" component="div">
+      {props.children}
+    </Typography>
+  );
+}
+
+function VaultCell(props: {
+  row: DeliveryRow;
+  vault: VaultSection | undefined;
+}) {
+  const { row, vault } = props;
+  if (row.kind !== 'ExternalSecret') return null;
+  if (!row.vault) {
+    return (
+      <Secondary>
+        {vault ? 'Vault metadata unavailable' : 'no vault.io/secrets-path'}
+      </Secondary>
+    );
+  }
+  if (row.vault.secrets.length === 0 && row.vault.missingKeys.length === 0) {
+    return <Secondary>no key under the entity's Vault path</Secondary>;
+  }
+  return (
+    <>
+      {row.vault.secrets.map(s => (
+        <Typography variant="body2" key={s.name}>
+          {s.name} v{s.version}
+          <Secondary>written {formatTime(s.updatedTime)}</Secondary>
+        </Typography>
+      ))}
+      {row.vault.missingKeys.map(key => (
+        <Typography variant="body2" color="error" key={key}>
+          not in Vault: {key}
+        </Typography>
+      ))}
+    </>
+  );
+}
+
+function ClusterTable(props: {
+  cluster: ClusterDelivery;
+  vault: VaultSection | undefined;
+  kubernetesId: string;
+}) {
+  const { cluster, vault, kubernetesId } = props;
+  return (
+    <Box mb={3}>
+      <Typography variant="h6" component="h3">
+        Cluster {cluster.title}
+      </Typography>
+      {cluster.errors.length > 0 && (
+        <Box my={1}>
+          <WarningPanel
+            severity="warning"
+            defaultExpanded
+            title={`Some objects could not be read from cluster ${cluster.title}`}
+          >
+            {cluster.errors.map(e => (
+              <Typography variant="body2" key={e}>
+                {e}
+              </Typography>
+            ))}
+          </WarningPanel>
+        </Box>
+      )}
+      {cluster.rows.length === 0 ? (
+        <Typography variant="body2">
+          No Flux or External Secrets objects labelled
+          backstage.io/kubernetes-id={kubernetesId} in this cluster.
+        </Typography>
+      ) : (
+        <Table size="small" aria-label={`Delivery objects in ${cluster.title}`}>
+          <TableHead>
+            <TableRow>
+              <TableCell>Object</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell>Revision</TableCell>
+              <TableCell>Target Secret / last sync</TableCell>
+              <TableCell>Vault</TableCell>
+              <TableCell>Reason</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {cluster.rows.map(row => (
+              <TableRow key={row.key}>
+                <TableCell>
+                  <Typography variant="body2">
+                    {row.kind}/{row.name}
+                  </Typography>
+                  {row.namespace && <Secondary>{row.namespace}</Secondary>}
+                </TableCell>
+                <TableCell>
+                  <StateLabel tone={row.tone} label={row.state} />
+                </TableCell>
+                <TableCell title={row.revision}>
+                  {row.revision ? shortRevision(row.revision) : '—'}
+                </TableCell>
+                <TableCell>
+                  {row.sync && (
+                    <>
+                      <Typography variant="body2">
+                        Secret {row.sync.target}
+                      </Typography>
+                      <Secondary>
+                        synced {formatTime(row.sync.refreshTime)}
+                      </Secondary>
+                    </>
+                  )}
+                </TableCell>
+                <TableCell>
+                  <VaultCell row={row} vault={vault} />
+                </TableCell>
+                <TableCell>
+                  <Typography variant="body2">{row.reason}</Typography>
+                  {row.hint && <Secondary>{row.hint}</Secondary>}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Box>
+  );
+}
+
+function DeliveryChain(props: { entity: Entity }) {
+  const { entity } = props;
+  const kubernetesApi = useApi(kubernetesApiRef);
+  const havenApi = useApi(havenApiRef);
+  const withVault = isVaultAvailable(entity);
+
+  const state = useAsyncValue(async () => {
+    const [objects, telemetry] = await Promise.allSettled([
+      kubernetesApi.getCustomObjectsByEntity({
+        entity,
+        auth: {},
+        customResources: DELIVERY_RESOURCES,
+      }),
+      withVault
+        ? havenApi.getTelemetry(getCompoundEntityRef(entity), '1h')
+        : Promise.resolve(undefined),
+    ]);
+    if (objects.status === 'rejected') throw objects.reason;
+    return {
+      objects: objects.value,
+      vault:
+        telemetry.status === 'fulfilled'
+          ? telemetry.value?.vault
+          : ({
+              status: 'error',
+              message: `haven-backend failed: ${
+                telemetry.reason instanceof Error
+                  ? telemetry.reason.message
+                  : String(telemetry.reason)
+              }`,
+            } as const),
+    };
+  }, [kubernetesApi, havenApi, entity, withVault]);
+
+  if (state.loading) return <Progress />;
+  if (state.error) {
+    return (
+      <ErrorPanel
+        defaultExpanded
+        title="Could not load the Flux and External Secrets objects from the Kubernetes backend"
+        error={state.error}
+      />
+    );
+  }
+  const { objects, vault } = state.value;
+  const clusters = deliveryByCluster(objects, vault);
+  const kubernetesId = kubernetesIdFromEntity(entity);
+  return (
+    <>
+      {vault && vault.status !== 'ok' && (
+        <Box mb={2}>
+          <WarningPanel
+            defaultExpanded
+            severity={vault.status === 'error' ? 'warning' : 'info'}
+            title={
+              vault.status === 'error'
+                ? 'Vault metadata could not be read'
+                : 'Vault metadata is not configured'
+            }
+            message={vault.message}
+          />
+        </Box>
+      )}
+      {clusters.length === 0 ? (
+        <Typography variant="body2">
+          No cluster answered for this entity: check
+          kubernetes.clusterLocatorMethods in app-config and the
+          backstage.io/kubernetes-id annotation ({kubernetesId}).
+        </Typography>
+      ) : (
+        clusters.map(cluster => (
+          <ClusterTable
+            key={cluster.name}
+            cluster={cluster}
+            vault={vault}
+            kubernetesId={kubernetesId}
+          />
+        ))
+      )}
+    </>
+  );
+}
+
+/**
+ * The entity's delivery chain per cluster: Flux HelmReleases and
+ * Kustomizations, ESO SecretStores and ExternalSecrets, and the Vault
+ * versions they read, each with one state word and its reason.
+ * @public
+ */
+export function DeliveryCard() {
+  const { entity } = useEntity();
+  return (
+    <InfoCard title={TITLE} subheader={SUBHEADER}>
+      {isKubernetesAvailable(entity) ? (
+        <DeliveryChain entity={entity} />
+      ) : (
+        <MissingAnnotationEmptyState annotation={ANNOTATION_KUBERNETES_ID} />
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { DeliveryCard } from './DeliveryCard';

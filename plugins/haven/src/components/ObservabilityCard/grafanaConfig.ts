@@ -1,0 +1,61 @@
+import type { ConfigApi } from '@backstage/core-plugin-api';
+import type { GrafanaLinkConfig } from '@haven-plus/plugin-haven-common';
+
+/**
+ * Datasource UIDs when `haven.grafana.datasources` names none: the ones the
+ * observability stack provisions (the same defaults as haven-node's
+ * DEFAULT_DATASOURCE_UIDS).
+ */
+export const DEFAULT_DATASOURCE_UIDS = {
+  loki: 'haven-loki',
+  tempo: 'haven-tempo',
+  mimir: 'haven-mimir',
+};
+
+/** The Grafana link settings, or why there are none. */
+export type GrafanaLinkSettings =
+  | { grafana: GrafanaLinkConfig; problem?: undefined }
+  | { grafana?: undefined; problem: string };
+
+/** Reads `haven.grafana` (plugins/haven/config.d.ts). */
+export function readGrafanaLinkSettings(
+  config: ConfigApi,
+): GrafanaLinkSettings {
+  try {
+    const grafana = config.getOptionalConfig('haven.grafana');
+    const baseUrl = grafana?.getOptionalString('baseUrl');
+    if (!grafana || !baseUrl) {
+      return {
+        problem:
+          'Grafana links are off: set haven.grafana.baseUrl (and the datasource UIDs under haven.grafana.datasources) in app-config.',
+      };
+    }
+    const format = grafana.getOptionalString('linkFormat') ?? 'panes';
+    if (format !== 'panes' && format !== 'legacy') {
+      return {
+        problem: `haven.grafana.linkFormat "${format}" must be panes or legacy.`,
+      };
+    }
+    const uid = (key: keyof typeof DEFAULT_DATASOURCE_UIDS) =>
+      grafana.getOptionalString(`datasources.${key}`) ??
+      DEFAULT_DATASOURCE_UIDS[key];
+    return {
+      grafana: {
+        baseUrl,
+        orgId: grafana.getOptionalNumber('orgId'),
+        format,
+        datasources: {
+          loki: uid('loki'),
+          tempo: uid('tempo'),
+          mimir: uid('mimir'),
+        },
+      },
+    };
+  } catch (e) {
+    return {
+      problem: `haven.grafana is not valid: ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export { ObservabilityCard, ObservabilityContent } from './ObservabilityCard';
