@@ -1,0 +1,75 @@
+import { test, expect, type Page } from '@playwright/test';
+
+/*
+ * The Haven+ entity cards on the example component in the sandbox: the
+ * observability card answered by haven-backend over the Loki, Tempo and Vault
+ * doubles, and the delivery card over the (empty) Kubernetes double.
+ */
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `e2e-test-report/screenshots/${name}.png`,
+    fullPage: true,
+  });
+
+/** The Explore pane a link opens (panes format, schemaVersion 1). */
+function paneOf(href: string | null) {
+  const url = new URL(href ?? '');
+  expect(url.searchParams.get('schemaVersion')).toBe('1');
+  const panes = JSON.parse(url.searchParams.get('panes') ?? '{}');
+  const pane = Object.values(panes)[0] as {
+    queries: Array<{
+      datasource: { uid: string };
+      expr?: string;
+      query?: string;
+    }>;
+  };
+  return pane.queries[0];
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+});
+
+test('the Open WebUI entity page shows its recent traces, log volume and Explore links', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/open-webui-voorbeeld');
+  await expect(
+    page.getByRole('heading', { name: 'Open WebUI (customer Voorbeeld)' }),
+  ).toBeVisible();
+
+  await expect(page.getByText('Recent traces')).toBeVisible();
+  await expect(
+    page
+      .getByRole('cell', {
+        name: /^(POST \/api\/chat\/completions|GET \/api\/models)$/,
+      })
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/[0-9]+ log lines, [0-9]+ errors in the last 1h/),
+  ).toBeVisible();
+
+  const traces = paneOf(
+    await page
+      .getByRole('link', { name: 'Traces', exact: true })
+      .getAttribute('href'),
+  );
+  expect(traces.datasource.uid).toBe('haven-tempo');
+  expect(traces.query).toContain(
+    'resource.service.name = "open-webui-voorbeeld"',
+  );
+  const logs = paneOf(
+    await page
+      .getByRole('link', { name: 'Error logs', exact: true })
+      .getAttribute('href'),
+  );
+  expect(logs.datasource.uid).toBe('haven-loki');
+  expect(logs.expr).toContain('service_name="open-webui-voorbeeld"');
+
+  // The Kubernetes double is an empty cluster: the delivery card says so.
+  await expect(page.getByText('Flux → External Secrets → Vault')).toBeVisible();
+  await shot(page, '11-entity-cards');
+});
