@@ -104,8 +104,8 @@ describe('the sandbox examples', () => {
     expect(webui).toBeDefined();
     expect(isKubernetesAvailable(webui!)).toBe(true);
     expect(vaultSecretsFromEntity(webui!)).toEqual({
-      engine: 'kv',
-      path: 'apps/open-webui-voorbeeld',
+      engine: 'kv-apps',
+      path: 'apps/open-webui-voorbeeld/open-webui-voorbeeld',
     });
     expect(telemetryFromEntity(webui!)?.tenant).toBe('voorbeeld');
   });
