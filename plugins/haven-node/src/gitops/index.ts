@@ -1,6 +1,7 @@
 export {
   appFolder,
   buildAppDelivery,
+  fluxKustomization,
   syncedSecretName,
   type AppChart,
   type AppDeliveryInput,

@@ -243,6 +243,44 @@ function chartSource(input: AppDeliveryInput): {
   };
 }
 
+/**
+ * The Flux Kustomization (contracts.md 3.2) that makes a cluster apply one
+ * folder of the fleet repository: prune, wait, the cluster's source and
+ * dependsOn.
+ * @public
+ */
+export function fluxKustomization(
+  cluster: HavenGitopsCluster,
+  options: {
+    name: string;
+    folder: string;
+    labels: Record<string, string>;
+    timeout: string;
+  },
+): IFluxKustomization {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: {
+      name: options.name,
+      namespace: cluster.fluxNamespace,
+      labels: options.labels,
+    },
+    spec: {
+      interval: '10m',
+      retryInterval: '2m',
+      timeout: options.timeout,
+      path: `./${options.folder}`,
+      prune: true,
+      wait: true,
+      sourceRef: { kind: cluster.sourceRef.kind, name: cluster.sourceRef.name },
+      ...(cluster.dependsOn.length > 0
+        ? { dependsOn: cluster.dependsOn.map(name => ({ name })) }
+        : {}),
+    },
+  };
+}
+
 /** Repository-relative folder of the app's manifests. @public */
 export function appFolder(cluster: HavenGitopsCluster, app: string): string {
   return `${cluster.appsPath}/${app}`;
@@ -507,23 +545,12 @@ export function buildAppDelivery(input: AppDeliveryInput): DeliveryFile[] {
   });
 
   // contracts.md 3.2: the Flux Kustomization that applies the app folder.
-  const flux: IFluxKustomization = {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: meta(input, app, cluster.fluxNamespace),
-    spec: {
-      interval: '10m',
-      retryInterval: '2m',
-      timeout: '5m',
-      path: `./${folder}`,
-      prune: true,
-      wait: true,
-      sourceRef: { kind: cluster.sourceRef.kind, name: cluster.sourceRef.name },
-      ...(cluster.dependsOn.length > 0
-        ? { dependsOn: cluster.dependsOn.map(name => ({ name })) }
-        : {}),
-    },
-  };
+  const flux = fluxKustomization(cluster, {
+    name: app,
+    folder,
+    labels: { [ANNOTATION_KUBERNETES_ID]: app },
+    timeout: '5m',
+  });
   files.push({
     path: `${cluster.fluxPath}/${app}.yaml`,
     purpose: `Makes ${cluster.name} apply ${folder} once its infrastructure is ready.`,

@@ -4,9 +4,12 @@ import type { IExternalSecret } from '@kubernetes-models/external-secrets/extern
 import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
-import type { IKustomization as IFluxKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import type { HavenGitopsCluster } from '../config';
-import type { DeliveryFile, KustomizeFile } from './manifests';
+import {
+  fluxKustomization,
+  type DeliveryFile,
+  type KustomizeFile,
+} from './manifests';
 
 /*
  * The cluster's telemetry stack as typed Flux and ESO objects: Loki, Tempo
@@ -640,23 +643,12 @@ export function buildObservabilityStack(
     objects: [kustomize],
   });
 
-  const flux: IFluxKustomization = {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: meta('observability', cluster.fluxNamespace),
-    spec: {
-      interval: '10m',
-      retryInterval: '2m',
-      timeout: '15m',
-      path: `./${folder}`,
-      prune: true,
-      wait: true,
-      sourceRef: { kind: cluster.sourceRef.kind, name: cluster.sourceRef.name },
-      ...(cluster.dependsOn.length > 0
-        ? { dependsOn: cluster.dependsOn.map(name => ({ name })) }
-        : {}),
-    },
-  };
+  const flux = fluxKustomization(cluster, {
+    name: 'observability',
+    folder,
+    labels: { [LABEL]: PART_OF },
+    timeout: '15m',
+  });
   files.push({
     path: `${clusterRoot(cluster)}/observability.yaml`,
     purpose: `Makes ${cluster.name} apply its telemetry stack.`,

@@ -4,7 +4,7 @@ import {
   resolveSafeChildPath,
   type UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   assertDnsLabel,
@@ -25,7 +25,11 @@ import {
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './gitopsAddSecret.examples';
-import { defaultSecretKey, envValuesPathOf } from './inputs';
+import {
+  defaultSecretKey,
+  envValuesPathOf,
+  resolveClusterTarget,
+} from './inputs';
 
 /**
  * `haven:gitops:add-secret`: adds one Vault secret to an app that is already
@@ -104,22 +108,17 @@ export function createGitopsAddSecretAction(options: {
       },
     },
     async handler(ctx) {
-      if (!gitops || !vault) {
-        throw new InputError(
-          'haven.gitops and haven.vault must be configured (README.md, "GitOps") before using haven:gitops:add-secret',
-        );
-      }
+      const {
+        gitops: gitopsConfig,
+        vault: vaultConfig,
+        cluster,
+      } = resolveClusterTarget(
+        'haven:gitops:add-secret',
+        gitops,
+        vault,
+        ctx.input.cluster,
+      );
       const app = assertDnsLabel(ctx.input.component, 'component');
-      const cluster = gitops.clusters[ctx.input.cluster];
-      if (!cluster) {
-        throw new InputError(
-          `Unknown cluster "${
-            ctx.input.cluster
-          }": haven.gitops.clusters has ${Object.keys(gitops.clusters).join(
-            ', ',
-          )}`,
-        );
-      }
       const namespace = assertDnsLabel(ctx.input.namespace ?? app, 'namespace');
       const name = assertVaultPathSegment(ctx.input.secret.name, 'secret name');
       const key = assertValid(
@@ -136,7 +135,7 @@ export function createGitopsAddSecretAction(options: {
         'targetPath',
         repoPathProblems,
       );
-      const names = vaultAppNames(vault, {
+      const names = vaultAppNames(vaultConfig, {
         environment: cluster.environment,
         namespace,
         component: app,
@@ -144,14 +143,14 @@ export function createGitopsAddSecretAction(options: {
 
       const folder = appFolder(cluster, app);
       const read = async (file: string) => {
-        const url = fleetRepoUrl(gitops.fleetRepo, `${folder}/${file}`);
+        const url = fleetRepoUrl(gitopsConfig.fleetRepo, `${folder}/${file}`);
         try {
           const response = await reader.readUrl(url);
           return (await response.buffer()).toString('utf8');
         } catch (error) {
           if ((error as Error).name === 'NotFoundError') {
             throw new NotFoundError(
-              `${folder}/${file} is not on ${gitops.fleetRepo.branch} of the fleet repository: is ${app} delivered to ${cluster.name} (its pull request merged)? Create it with "Create a Haven+ service" first`,
+              `${folder}/${file} is not on ${gitopsConfig.fleetRepo.branch} of the fleet repository: is ${app} delivered to ${cluster.name} (its pull request merged)? Create it with "Create a Haven+ service" first`,
             );
           }
           throw error;
@@ -200,9 +199,12 @@ export function createGitopsAddSecretAction(options: {
         'files',
         edits.map(e => e.file),
       );
-      ctx.output('fleetRepoUrl', fleetRepoScaffolderUrl(gitops.fleetRepo));
-      ctx.output('fleetProvider', gitops.fleetRepo.provider);
-      ctx.output('fleetBranch', gitops.fleetRepo.branch);
+      ctx.output(
+        'fleetRepoUrl',
+        fleetRepoScaffolderUrl(gitopsConfig.fleetRepo),
+      );
+      ctx.output('fleetProvider', gitopsConfig.fleetRepo.provider);
+      ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
       ctx.output(
         'pullRequestBranch',
         `haven/${cluster.name}/${app}/secret-${name}`,

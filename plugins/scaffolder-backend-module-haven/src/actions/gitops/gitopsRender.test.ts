@@ -410,6 +410,8 @@ describe('haven:gitops:render', () => {
       OPEN_WEBUI_INPUT,
       workspace.path,
     );
-    expect(result.error?.message).toMatch(/haven.gitops is not configured/);
+    expect(result.error?.message).toMatch(
+      /haven.gitops and haven.vault must be configured/,
+    );
   });
 });

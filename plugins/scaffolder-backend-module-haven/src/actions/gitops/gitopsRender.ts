@@ -32,7 +32,11 @@ import {
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './gitopsRender.examples';
-import { defaultSecretKey, envValuesPathOf } from './inputs';
+import {
+  defaultSecretKey,
+  envValuesPathOf,
+  resolveClusterTarget,
+} from './inputs';
 
 /**
  * `haven:gitops:render`: writes one app's Flux and External Secrets manifests
@@ -234,29 +238,19 @@ export function createGitopsRenderAction(options: {
       },
     },
     async handler(ctx) {
-      if (!gitops) {
-        throw new InputError(
-          'haven.gitops is not configured: add it to app-config (README.md, "GitOps") before using haven:gitops:render',
-        );
-      }
       // 1. Validate everything before writing anything.
+      const {
+        gitops: gitopsConfig,
+        vault: vaultConfig,
+        cluster,
+        environment,
+      } = resolveClusterTarget(
+        'haven:gitops:render',
+        gitops,
+        vault,
+        ctx.input.cluster,
+      );
       const app = assertDnsLabel(ctx.input.component, 'component');
-      const cluster = gitops.clusters[ctx.input.cluster];
-      if (!cluster) {
-        throw new InputError(
-          `Unknown cluster "${
-            ctx.input.cluster
-          }": haven.gitops.clusters has ${Object.keys(gitops.clusters).join(
-            ', ',
-          )}`,
-        );
-      }
-      const environment = vault?.environments[cluster.environment];
-      if (!vault || !environment) {
-        throw new InputError(
-          `Cluster ${cluster.name} uses Vault environment "${cluster.environment}", which haven.vault.environments does not define`,
-        );
-      }
       const namespace = assertDnsLabel(ctx.input.namespace ?? app, 'namespace');
       const serviceAccount = assertDnsLabel(
         ctx.input.serviceAccount ?? app,
@@ -300,7 +294,7 @@ export function createGitopsRenderAction(options: {
         return { name, key };
       });
       // The same names haven:vault:provision creates (haven-node vaultAppNames).
-      const names = vaultAppNames(vault, {
+      const names = vaultAppNames(vaultConfig, {
         environment: cluster.environment,
         namespace,
         component: app,
@@ -333,15 +327,15 @@ export function createGitopsRenderAction(options: {
         serviceAccount,
         environment: cluster.environment,
         cluster,
-        fleetBranch: gitops.fleetRepo.branch,
+        fleetBranch: gitopsConfig.fleetRepo.branch,
         vault: {
-          server: cluster.vaultServer ?? vault.address,
-          namespace: vault.namespace,
+          server: cluster.vaultServer ?? vaultConfig.address,
+          namespace: vaultConfig.namespace,
           kvMount: environment.kvMount,
           kvPath,
           role: names.roleName,
           kubernetesAuthMount: environment.kubernetesAuthMount,
-          audience: vault.audience,
+          audience: vaultConfig.audience,
         },
         chart,
         envValuesPath,
@@ -421,12 +415,15 @@ export function createGitopsRenderAction(options: {
       ctx.output('registerFile', `${targetPath}/${registerPath}`);
       ctx.output(
         'registerFileUrl',
-        fleetRepoUrl(gitops.fleetRepo, registerPath),
+        fleetRepoUrl(gitopsConfig.fleetRepo, registerPath),
       );
       ctx.output('registerEntry', `${app}.yaml`);
-      ctx.output('fleetRepoUrl', fleetRepoScaffolderUrl(gitops.fleetRepo));
-      ctx.output('fleetProvider', gitops.fleetRepo.provider);
-      ctx.output('fleetBranch', gitops.fleetRepo.branch);
+      ctx.output(
+        'fleetRepoUrl',
+        fleetRepoScaffolderUrl(gitopsConfig.fleetRepo),
+      );
+      ctx.output('fleetProvider', gitopsConfig.fleetRepo.provider);
+      ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
       ctx.output('pullRequestBranch', `haven/${cluster.name}/${app}`);
       ctx.output(
         'catalogInfoPath',
@@ -434,7 +431,7 @@ export function createGitopsRenderAction(options: {
       );
       ctx.output(
         'catalogInfoUrl',
-        fleetRepoUrl(gitops.fleetRepo, `${folder}/catalog-info.yaml`),
+        fleetRepoUrl(gitopsConfig.fleetRepo, `${folder}/catalog-info.yaml`),
       );
       ctx.output('annotations', annotations);
     },

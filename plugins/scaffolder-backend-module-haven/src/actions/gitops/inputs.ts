@@ -1,4 +1,10 @@
 import { InputError } from '@backstage/errors';
+import type {
+  HavenGitopsCluster,
+  HavenGitopsConfig,
+  HavenVaultConfig,
+  HavenVaultEnvironment,
+} from '@haven-plus/plugin-haven-node';
 
 const VALUES_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
 
@@ -17,4 +23,45 @@ export function envValuesPathOf(value: string, field: string): string {
 /** Default key of a secret in the synced Secret: `webui-secret-key` -> `WEBUI_SECRET_KEY`. */
 export function defaultSecretKey(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+/** The configuration an action needs to place an app or stack on a cluster. */
+export interface ClusterTarget {
+  gitops: HavenGitopsConfig;
+  vault: HavenVaultConfig;
+  cluster: HavenGitopsCluster;
+  environment: HavenVaultEnvironment;
+}
+
+/**
+ * Resolves a cluster name from a form to its `haven.gitops` cluster and the
+ * `haven.vault` environment its apps use, or throws InputError saying which
+ * configuration is missing.
+ */
+export function resolveClusterTarget(
+  actionId: string,
+  gitops: HavenGitopsConfig | undefined,
+  vault: HavenVaultConfig | undefined,
+  clusterName: string,
+): ClusterTarget {
+  if (!gitops || !vault) {
+    throw new InputError(
+      `haven.gitops and haven.vault must be configured (README.md, "GitOps") before using ${actionId}`,
+    );
+  }
+  const cluster = gitops.clusters[clusterName];
+  if (!cluster) {
+    throw new InputError(
+      `Unknown cluster "${clusterName}": haven.gitops.clusters has ${Object.keys(
+        gitops.clusters,
+      ).join(', ')}`,
+    );
+  }
+  const environment = vault.environments[cluster.environment];
+  if (!environment) {
+    throw new InputError(
+      `Cluster ${cluster.name} uses Vault environment "${cluster.environment}", which haven.vault.environments does not define`,
+    );
+  }
+  return { gitops, vault, cluster, environment };
 }

@@ -24,6 +24,7 @@ import {
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './observabilityRender.examples';
+import { resolveClusterTarget } from '../gitops/inputs';
 
 /** Object storage in the EU/NL the template offers, with their S3 endpoints. */
 export const STORAGE_PRESETS = {
@@ -166,27 +167,17 @@ export function createObservabilityRenderAction(options: {
       },
     },
     async handler(ctx) {
-      if (!gitops || !vault) {
-        throw new InputError(
-          'haven.gitops and haven.vault must be configured (README.md, "GitOps") before using haven:observability:render',
-        );
-      }
-      const cluster = gitops.clusters[ctx.input.cluster];
-      if (!cluster) {
-        throw new InputError(
-          `Unknown cluster "${
-            ctx.input.cluster
-          }": haven.gitops.clusters has ${Object.keys(gitops.clusters).join(
-            ', ',
-          )}`,
-        );
-      }
-      const environment = vault.environments[cluster.environment];
-      if (!environment) {
-        throw new InputError(
-          `Cluster ${cluster.name} uses Vault environment "${cluster.environment}", which haven.vault.environments does not define`,
-        );
-      }
+      const {
+        gitops: gitopsConfig,
+        vault: vaultConfig,
+        cluster,
+        environment,
+      } = resolveClusterTarget(
+        'haven:observability:render',
+        gitops,
+        vault,
+        ctx.input.cluster,
+      );
       const namespace = assertDnsLabel(
         ctx.input.namespace ?? 'observability',
         'namespace',
@@ -292,13 +283,13 @@ export function createObservabilityRenderAction(options: {
           clusterIssuer: cluster.ingress.clusterIssuer,
         },
         vault: {
-          server: cluster.vaultServer ?? vault.address,
-          namespace: vault.namespace,
+          server: cluster.vaultServer ?? vaultConfig.address,
+          namespace: vaultConfig.namespace,
           kvMount: environment.kvMount,
           kubernetesAuthMount: environment.kubernetesAuthMount,
           role: vaultRole,
           path: vaultPath,
-          audience: vault.audience,
+          audience: vaultConfig.audience,
         },
         datasourceUids,
         alloyConfig,
@@ -323,9 +314,12 @@ export function createObservabilityRenderAction(options: {
         files.map(f => f.path),
       );
       ctx.output('folder', folder);
-      ctx.output('fleetRepoUrl', fleetRepoScaffolderUrl(gitops.fleetRepo));
-      ctx.output('fleetProvider', gitops.fleetRepo.provider);
-      ctx.output('fleetBranch', gitops.fleetRepo.branch);
+      ctx.output(
+        'fleetRepoUrl',
+        fleetRepoScaffolderUrl(gitopsConfig.fleetRepo),
+      );
+      ctx.output('fleetProvider', gitopsConfig.fleetRepo.provider);
+      ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
       ctx.output('pullRequestBranch', `haven/${cluster.name}/observability`);
       ctx.output('otlpEndpoint', endpoints.alloyOtlpHttp);
       ctx.output('vaultSecrets', [
