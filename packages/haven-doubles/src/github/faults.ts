@@ -1,3 +1,7 @@
+import {
+  createMethodPathFaults,
+  type FaultDecision as SharedDecision,
+} from '../http/faultSchedule';
 import { GITHUB_FAULT_MESSAGES } from './errors';
 
 /** A fault the double injects on the requests it matches (like the Vault double's). */
@@ -36,10 +40,7 @@ export interface GitHubFaults {
   active(): ActiveGitHubFault[];
 }
 
-export interface FaultDecision {
-  latencyMs: number;
-  terminal?: ActiveGitHubFault;
-}
+export type FaultDecision = SharedDecision<GitHubFault>;
 
 export function faultMessage(fault: GitHubFault): string {
   return (
@@ -49,47 +50,6 @@ export function faultMessage(fault: GitHubFault): string {
   );
 }
 
-function pathMatches(pattern: string | RegExp | undefined, path: string) {
-  if (pattern === undefined) return true;
-  if (pattern instanceof RegExp) return pattern.test(path);
-  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
-  return pattern === path;
-}
-
-export function createFaults(): GitHubFaults & {
-  decide(method: string, path: string): FaultDecision;
-} {
-  let faults: ActiveGitHubFault[] = [];
-  return {
-    inject(fault) {
-      const active: ActiveGitHubFault = { ...fault, remaining: fault.times };
-      faults.push(active);
-      return () => {
-        faults = faults.filter(f => f !== active);
-      };
-    },
-    clear() {
-      faults = [];
-    },
-    active() {
-      return faults.map(f => ({ ...f }));
-    },
-    decide(method, path) {
-      // As the Vault double: faults apply in the order added; latency-only
-      // faults add up; the first status/reset fault answers; only an applied
-      // fault uses up one of its `times`.
-      const decision: FaultDecision = { latencyMs: 0 };
-      for (const fault of faults) {
-        if (fault.method && fault.method.toUpperCase() !== method) continue;
-        if (!pathMatches(fault.path, path)) continue;
-        const terminal = fault.reset === true || fault.status !== undefined;
-        if (terminal && decision.terminal) continue;
-        if (terminal) decision.terminal = fault;
-        decision.latencyMs += fault.latencyMs ?? 0;
-        if (fault.remaining !== undefined) fault.remaining -= 1;
-      }
-      faults = faults.filter(f => f.remaining === undefined || f.remaining > 0);
-      return decision;
-    },
-  };
+export function createFaults() {
+  return createMethodPathFaults<GitHubFault>();
 }

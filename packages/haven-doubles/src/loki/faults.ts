@@ -1,3 +1,8 @@
+import {
+  createMethodPathFaults,
+  type FaultDecision as SharedDecision,
+} from '../http/faultSchedule';
+
 /**
  * Faults for the Loki and Tempo doubles (the Tempo double imports these), in
  * the same shape and with the same rules as the Vault and GitHub doubles'.
@@ -60,52 +65,8 @@ export function faultBody(fault: TelemetryFault): string {
   return fault.body ?? TELEMETRY_FAULT_BODIES[fault.status ?? 500] ?? 'fault';
 }
 
-export interface FaultDecision {
-  latencyMs: number;
-  terminal?: ActiveTelemetryFault;
-}
+export type FaultDecision = SharedDecision<TelemetryFault>;
 
-function pathMatches(pattern: string | RegExp | undefined, path: string) {
-  if (pattern === undefined) return true;
-  if (pattern instanceof RegExp) return pattern.test(path);
-  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
-  return pattern === path;
-}
-
-export function createTelemetryFaults(): TelemetryFaults & {
-  decide(method: string, path: string): FaultDecision;
-} {
-  let faults: ActiveTelemetryFault[] = [];
-  return {
-    inject(fault) {
-      const active: ActiveTelemetryFault = { ...fault, remaining: fault.times };
-      faults.push(active);
-      return () => {
-        faults = faults.filter(f => f !== active);
-      };
-    },
-    clear() {
-      faults = [];
-    },
-    active() {
-      return faults.map(f => ({ ...f }));
-    },
-    decide(method, path) {
-      // As the Vault and GitHub doubles: faults apply in the order added;
-      // latency-only faults add up; the first status/reset fault answers;
-      // only an applied fault uses up one of its `times`.
-      const decision: FaultDecision = { latencyMs: 0 };
-      for (const fault of faults) {
-        if (fault.method && fault.method.toUpperCase() !== method) continue;
-        if (!pathMatches(fault.path, path)) continue;
-        const terminal = fault.reset === true || fault.status !== undefined;
-        if (terminal && decision.terminal) continue;
-        if (terminal) decision.terminal = fault;
-        decision.latencyMs += fault.latencyMs ?? 0;
-        if (fault.remaining !== undefined) fault.remaining -= 1;
-      }
-      faults = faults.filter(f => f.remaining === undefined || f.remaining > 0);
-      return decision;
-    },
-  };
+export function createTelemetryFaults() {
+  return createMethodPathFaults<TelemetryFault>();
 }

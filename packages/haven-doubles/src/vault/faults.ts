@@ -1,3 +1,8 @@
+import {
+  createFaultSchedule,
+  pathMatches,
+  type FaultDecision as SharedDecision,
+} from '../http/faultSchedule';
 /** A fault the double injects on the requests it matches. */
 export interface VaultFault {
   /**
@@ -62,18 +67,7 @@ export function defaultFaultErrors(status: number, path: string): string[] {
   return [];
 }
 
-export interface FaultDecision {
-  latencyMs: number;
-  /** the terminal fault, if any */
-  terminal?: ActiveVaultFault;
-}
-
-function pathMatches(pattern: string | RegExp | undefined, path: string) {
-  if (pattern === undefined) return true;
-  if (pattern instanceof RegExp) return pattern.test(path);
-  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
-  return pattern === path;
-}
+export type FaultDecision = SharedDecision<VaultFault>;
 
 function methodMatches(
   wanted: string | undefined,
@@ -95,41 +89,17 @@ export function createFaults(): VaultFaults & {
     path: string,
   ): FaultDecision;
 } {
-  let faults: ActiveVaultFault[] = [];
+  const schedule = createFaultSchedule<VaultFault>();
   return {
-    inject(fault) {
-      const active: ActiveVaultFault = { ...fault, remaining: fault.times };
-      faults.push(active);
-      return () => {
-        faults = faults.filter(f => f !== active);
-      };
-    },
-    clear() {
-      faults = [];
-    },
-    active() {
-      return faults.map(f => ({ ...f }));
-    },
-    decide(method, list, namespace, path) {
-      // Faults apply in the order they were added. Every matching
-      // latency-only fault adds its delay; the first matching fault with a
-      // status or a reset answers. Only a fault that was applied uses up one
-      // of its `times`, so two `times: 1` faults on one route answer two
-      // requests in turn.
-      const decision: FaultDecision = { latencyMs: 0 };
-      for (const fault of faults) {
-        if (!methodMatches(fault.method, method, list)) continue;
-        if (fault.namespace !== undefined && fault.namespace !== namespace)
-          continue;
-        if (!pathMatches(fault.path, path)) continue;
-        const terminal = fault.reset === true || fault.status !== undefined;
-        if (terminal && decision.terminal) continue;
-        if (terminal) decision.terminal = fault;
-        decision.latencyMs += fault.latencyMs ?? 0;
-        if (fault.remaining !== undefined) fault.remaining -= 1;
-      }
-      faults = faults.filter(f => f.remaining === undefined || f.remaining > 0);
-      return decision;
-    },
+    inject: schedule.inject,
+    clear: schedule.clear,
+    active: schedule.active,
+    decide: (method, list, namespace, path) =>
+      schedule.decide(
+        f =>
+          methodMatches(f.method, method, list) &&
+          (f.namespace === undefined || f.namespace === namespace) &&
+          pathMatches(f.path, path),
+      ),
   };
 }
