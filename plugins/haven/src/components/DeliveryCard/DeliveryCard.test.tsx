@@ -334,4 +334,97 @@ describe('DeliveryCard', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('says Missing when no cluster holds an object for the entity', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue({ items: [] }),
+    });
+    expect(await screen.findByText('Missing')).toBeInTheDocument();
+    expect(
+      screen.getByText(/in any cluster Backstage reads/),
+    ).toBeInTheDocument();
+  });
+
+  const failingOnly: ObjectsByEntityResponse = {
+    items: [
+      {
+        cluster: { name: 'prod-eu', title: 'Prod EU' },
+        podMetrics: [],
+        errors: [],
+        resources: [
+          {
+            type: 'customresources',
+            resources: [syncedExternalSecret, failingExternalSecret].map(
+              (o, i) => named(o, i === 0 ? 'orders-ok' : 'orders-db'),
+            ),
+          },
+        ],
+      },
+    ],
+  };
+
+  it("shows the newest Warning event of a failing ExternalSecret, read through the cluster's proxy", async () => {
+    const proxy = jest.fn().mockResolvedValue(
+      new Response(
+        JSON.stringify({
+          kind: 'EventList',
+          items: [
+            {
+              type: 'Normal',
+              reason: 'Updated',
+              message: 'secret synced',
+              lastTimestamp: '2026-08-22T11:00:00Z',
+            },
+            {
+              type: 'Warning',
+              reason: 'UpdateFailed',
+              message: 'error processing spec.data[0], err: Code: 403. permission denied',
+              count: 7,
+              lastTimestamp: '2026-08-22T10:30:00Z',
+            },
+            {
+              type: 'Warning',
+              reason: 'UpdateFailed',
+              message: 'older',
+              lastTimestamp: '2026-08-22T09:30:00Z',
+            },
+          ],
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      ),
+    );
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(failingOnly),
+      proxy,
+    });
+    const event = await screen.findByTestId('latest-event');
+    expect(event).toHaveTextContent(
+      'Event Warning UpdateFailed: error processing spec.data[0], err: Code: 403. permission denied',
+    );
+    expect(event).toHaveTextContent('2026-08-22 10:30:00 UTC, 7 times');
+    // Only the failing object's events are read, selected by kind and name.
+    expect(proxy).toHaveBeenCalledTimes(1);
+    expect(proxy).toHaveBeenCalledWith({
+      clusterName: 'prod-eu',
+      path: `/api/v1/namespaces/team-a/events?fieldSelector=${encodeURIComponent(
+        'involvedObject.kind=ExternalSecret,involvedObject.name=orders-db',
+      )}`,
+      init: { method: 'GET' },
+    });
+  });
+
+  it('says why events are not shown when the user may not read them', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(failingOnly),
+      proxy: jest
+        .fn()
+        .mockResolvedValue(new Response('{"error":{}}', { status: 403 })),
+    });
+    expect(
+      await screen.findByText(
+        /events not shown: HTTP 403; reading them needs Backstage's kubernetes.proxy permission/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Error')).toBeInTheDocument();
+  });
 });

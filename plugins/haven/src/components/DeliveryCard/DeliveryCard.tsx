@@ -30,6 +30,7 @@ import type { VaultSection } from '../../api/types';
 import { StateLabel } from '../common/StateLabel';
 import { formatTime } from '../common/time';
 import { useAsyncValue } from '../common/useAsyncValue';
+import { newestEventFor, type NewestEvent } from './events';
 import {
   DELIVERY_RESOURCES,
   deliveryByCluster,
@@ -72,7 +73,7 @@ function VaultCell(props: {
   return (
     <>
       {row.vault.secrets.map(s => (
-        <Typography variant="body2" key={s.name}>
+        <Typography variant="body2" component="div" key={s.name}>
           {s.name} v{s.version}
           <Secondary>written {formatTime(s.updatedTime)}</Secondary>
         </Typography>
@@ -83,6 +84,46 @@ function VaultCell(props: {
         </Typography>
       ))}
     </>
+  );
+}
+
+/** The newest Event of a failing ExternalSecret: where ESO says the real cause. */
+function LatestEvent(props: {
+  cluster: string;
+  row: DeliveryRow;
+}) {
+  const { cluster, row } = props;
+  const kubernetesApi = useApi(kubernetesApiRef);
+  const namespace = row.namespace;
+  const state = useAsyncValue<NewestEvent | undefined>(
+    async () =>
+      namespace
+        ? newestEventFor(kubernetesApi, {
+            cluster,
+            kind: row.kind,
+            namespace,
+            name: row.name,
+          })
+        : undefined,
+    [kubernetesApi, cluster, row.kind, namespace, row.name],
+  );
+  if (state.loading) return <Secondary>reading events…</Secondary>;
+  const result = state.value;
+  if (!result || result.status === 'none') return null;
+  if (result.status === 'unreadable') {
+    return <Secondary>{result.message}</Secondary>;
+  }
+  const { event, time } = result;
+  return (
+    <Box mt={0.5} data-testid="latest-event">
+      <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
+        Event {event.type ?? ''} {event.reason ?? ''}: {event.message?.trim()}
+      </Typography>
+      <Secondary>
+        {time ? formatTime(time) : 'time unknown'}
+        {event.count && event.count > 1 ? `, ${event.count} times` : ''}
+      </Secondary>
+    </Box>
   );
 }
 
@@ -162,6 +203,9 @@ function ClusterTable(props: {
                 <TableCell>
                   <Typography variant="body2">{row.reason}</Typography>
                   {row.hint && <Secondary>{row.hint}</Secondary>}
+                  {row.kind === 'ExternalSecret' && row.state === 'Error' && (
+                    <LatestEvent cluster={cluster.name} row={row} />
+                  )}
                 </TableCell>
               </TableRow>
             ))}
@@ -236,11 +280,16 @@ function DeliveryChain(props: { entity: Entity }) {
         </Box>
       )}
       {clusters.length === 0 ? (
-        <Typography variant="body2">
-          No cluster answered for this entity: check
-          kubernetes.clusterLocatorMethods in app-config and the
-          backstage.io/kubernetes-id annotation ({kubernetesId}).
-        </Typography>
+        <Box display="flex" alignItems="baseline" style={{ gap: 8 }}>
+          <StateLabel tone="error" label="Missing" />
+          <Typography variant="body2">
+            No Flux or External Secrets objects labelled
+            backstage.io/kubernetes-id={kubernetesId} in any cluster Backstage
+            reads. A new app's objects appear once its pull request is merged
+            and Flux applies it; otherwise check the label on the objects and
+            kubernetes.clusterLocatorMethods in app-config.
+          </Typography>
+        </Box>
       ) : (
         clusters.map(cluster => (
           <ClusterTable
