@@ -1,0 +1,202 @@
+import { loadManifestValidator } from '../manifests';
+import { reconcileFleet } from './fleetReconciler';
+
+/* A fleet branch shaped like what haven:gitops:render writes for one app. */
+const app = 'demo';
+const files: Record<string, string> = {
+  'clusters/c1/apps/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ${app}.yaml
+`,
+  [`clusters/c1/apps/${app}.yaml`]: `# comment
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${app}
+  namespace: flux-system
+  labels:
+    backstage.io/kubernetes-id: ${app}
+spec:
+  interval: 10m
+  path: ./apps/c1/${app}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+  [`apps/c1/${app}/kustomization.yaml`]: `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - secretstore.yaml
+  - externalsecret.yaml
+  - helmrelease.yaml
+`,
+  [`apps/c1/${app}/secretstore.yaml`]: `apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata:
+  name: ${app}-vault
+  namespace: ${app}
+  labels:
+    backstage.io/kubernetes-id: ${app}
+spec:
+  provider:
+    vault:
+      server: https://vault.example
+      path: kv-apps
+      version: v2
+      auth:
+        kubernetes:
+          mountPath: kubernetes
+          role: r
+          serviceAccountRef:
+            name: ${app}
+`,
+  [`apps/c1/${app}/externalsecret.yaml`]: `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: ${app}-vault
+  namespace: ${app}
+  labels:
+    backstage.io/kubernetes-id: ${app}
+spec:
+  refreshInterval: 1h
+  secretStoreRef:
+    kind: SecretStore
+    name: ${app}-vault
+  target:
+    name: ${app}-vault
+  data:
+    - secretKey: A
+      remoteRef:
+        key: apps/${app}/${app}/a
+        property: value
+    - secretKey: B
+      remoteRef:
+        key: apps/${app}/${app}/b
+        property: value
+`,
+  [`apps/c1/${app}/helmrelease.yaml`]: `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${app}
+  namespace: ${app}
+  labels:
+    backstage.io/kubernetes-id: ${app}
+spec:
+  interval: 30m
+  chart:
+    spec:
+      chart: open-webui
+      version: 8.3.0
+      sourceRef:
+        kind: HelmRepository
+        name: ${app}
+`,
+};
+
+const revision = `main@sha1:${'ab'.repeat(20)}`;
+const now = new Date('2026-11-24T10:00:00.123Z');
+const run = (vault: string[]) =>
+  reconcileFleet({
+    files,
+    fluxPath: 'clusters/c1/apps',
+    revision,
+    now,
+    vaultHas: (mount, key) => vault.includes(`${mount}/${key}`),
+  });
+/** The manifest validator refuses server-set metadata; spec and status stay. */
+const withoutServerFields = (o: any) => {
+  const { generation: _g, uid: _u, creationTimestamp: _c, ...metadata } =
+    o.metadata;
+  return { ...o, metadata };
+};
+const byKind = (objects: ReturnType<typeof run>['objects'], kind: string) =>
+  objects.find(o => o.kind === kind) as any;
+
+describe('reconcileFleet, the sandbox stand-in for Flux and ESO', () => {
+  const validator = loadManifestValidator();
+
+  it('applies what the cluster folder lists, with the status the controllers write', () => {
+    const result = run(['kv-apps/apps/demo/demo/a', 'kv-apps/apps/demo/demo/b']);
+    expect(result.problems).toEqual([]);
+    expect(result.objects.map(o => o.kind).sort()).toEqual([
+      'ExternalSecret',
+      'HelmRelease',
+      'Kustomization',
+      'SecretStore',
+    ]);
+    expect(result.events).toEqual([]);
+    const flux = byKind(result.objects, 'Kustomization');
+    expect(flux.status.lastAppliedRevision).toBe(revision);
+    expect(flux.status.conditions[0]).toMatchObject({
+      type: 'Ready',
+      status: 'True',
+      reason: 'ReconciliationSucceeded',
+      message: `Applied revision: ${revision}`,
+      lastTransitionTime: '2026-11-24T10:00:00Z',
+    });
+    const release = byKind(result.objects, 'HelmRelease');
+    expect(release.status.history[0]).toMatchObject({
+      chartVersion: '8.3.0',
+      status: 'deployed',
+    });
+    expect(release.status.conditions[0].message).toBe(
+      'Helm install succeeded for release demo/demo.v1 with chart open-webui@8.3.0',
+    );
+    const es = byKind(result.objects, 'ExternalSecret');
+    expect(es.status).toMatchObject({
+      refreshTime: '2026-11-24T10:00:00Z',
+      binding: { name: 'demo-vault' },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }],
+    });
+    expect(es.status.syncedResourceVersion).toMatch(/^1-[0-9a-f]{56}$/);
+    // Every object, status included, is valid against the reference CRDs.
+    for (const o of result.objects) {
+      expect([o.kind, validator.validate(withoutServerFields(o))]).toEqual([o.kind, []]);
+    }
+  });
+
+  it('fails the ExternalSecret when a Vault key is missing, and puts the cause in a Warning event', () => {
+    const result = run(['kv-apps/apps/demo/demo/a']);
+    const es = byKind(result.objects, 'ExternalSecret');
+    expect(es.status.conditions).toEqual([
+      expect.objectContaining({
+        status: 'False',
+        reason: 'SecretSyncedError',
+        message: 'could not get secret data from provider',
+      }),
+    ]);
+    expect(es.status.refreshTime).toBeUndefined();
+    expect(result.events).toHaveLength(1);
+    expect(result.events[0]).toMatchObject({
+      kind: 'Event',
+      type: 'Warning',
+      reason: 'UpdateFailed',
+      involvedObject: { kind: 'ExternalSecret', name: 'demo-vault' },
+      message:
+        'error processing spec.data[1] (key: apps/demo/demo/b), err: Secret does not exist',
+    });
+    expect(validator.validate(withoutServerFields(es))).toEqual([]);
+  });
+
+  it('says which files it could not read instead of guessing', () => {
+    const result = reconcileFleet({
+      files: {
+        ...files,
+        [`apps/c1/${app}/kustomization.yaml`]:
+          'resources:\n  - gone.yaml\n  - helmrelease.yaml\n',
+        [`apps/c1/${app}/helmrelease.yaml`]: 'kind: [unclosed\n',
+      },
+      fluxPath: 'clusters/c1/apps',
+      revision,
+      now,
+      vaultHas: () => true,
+    });
+    expect(result.problems).toEqual([
+      'apps/c1/demo/gone.yaml: not in the branch',
+      expect.stringMatching(/^apps\/c1\/demo\/helmrelease\.yaml: /),
+    ]);
+    expect(result.objects.map(o => o.kind)).toEqual(['Kustomization']);
+  });
+});
