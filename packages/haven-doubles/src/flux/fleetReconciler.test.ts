@@ -107,8 +107,12 @@ const run = (vault: string[]) =>
   });
 /** The manifest validator refuses server-set metadata; spec and status stay. */
 const withoutServerFields = (o: any) => {
-  const { generation: _g, uid: _u, creationTimestamp: _c, ...metadata } =
-    o.metadata;
+  const {
+    generation: _g,
+    uid: _u,
+    creationTimestamp: _c,
+    ...metadata
+  } = o.metadata;
   return { ...o, metadata };
 };
 const byKind = (objects: ReturnType<typeof run>['objects'], kind: string) =>
@@ -118,7 +122,10 @@ describe('reconcileFleet, the sandbox stand-in for Flux and ESO', () => {
   const validator = loadManifestValidator();
 
   it('applies what the cluster folder lists, with the status the controllers write', () => {
-    const result = run(['kv-apps/apps/demo/demo/a', 'kv-apps/apps/demo/demo/b']);
+    const result = run([
+      'kv-apps/apps/demo/demo/a',
+      'kv-apps/apps/demo/demo/b',
+    ]);
     expect(result.problems).toEqual([]);
     expect(result.objects.map(o => o.kind).sort()).toEqual([
       'ExternalSecret',
@@ -153,7 +160,10 @@ describe('reconcileFleet, the sandbox stand-in for Flux and ESO', () => {
     expect(es.status.syncedResourceVersion).toMatch(/^1-[0-9a-f]{56}$/);
     // Every object, status included, is valid against the reference CRDs.
     for (const o of result.objects) {
-      expect([o.kind, validator.validate(withoutServerFields(o))]).toEqual([o.kind, []]);
+      expect([o.kind, validator.validate(withoutServerFields(o))]).toEqual([
+        o.kind,
+        [],
+      ]);
     }
   });
 

@@ -242,7 +242,8 @@ export function reconcileFleet(
     const mount = store?.spec?.provider?.vault?.path;
     const data: Array<{ remoteRef?: { key?: string } }> = m.spec?.data ?? [];
     const missing = data.findIndex(
-      d => !mount || !d.remoteRef?.key || !input.vaultHas(mount, d.remoteRef.key),
+      d =>
+        !mount || !d.remoteRef?.key || !input.vaultHas(mount, d.remoteRef.key),
     );
     const hash = createHash('sha3-224')
       .update(

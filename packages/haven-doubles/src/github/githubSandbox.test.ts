@@ -142,4 +142,67 @@ describe('the GitHub double on loopback', () => {
       await github.close();
     }
   });
+
+  it('serves a pull request page that shows the change and merges it through the API', async () => {
+    const github = await startGitHubDoubleOnLoopback(0, {
+      pullRequestPages: true,
+    });
+    try {
+      const { owner, name } = GITHUB_SANDBOX.fleetRepo;
+      const client = new (Octokit.plugin(createPullRequest))({
+        auth: github.token,
+        baseUrl: github.url,
+        throttle: { enabled: false },
+        request: { retries: 0 },
+      });
+      const pr = await client.createPullRequest({
+        owner,
+        repo: name,
+        title: 'Add <chat>',
+        body: 'Adds chat',
+        head: 'add-chat',
+        changes: [
+          {
+            files: {
+              'apps/haven-sandbox/chat/kustomization.yaml': 'resources: []\n',
+            },
+            commit: 'Add chat',
+          },
+        ],
+      });
+      const htmlUrl = pr!.data.html_url;
+      expect(htmlUrl).toBe(`${github.url}/${owner}/${name}/pull/1`);
+
+      const open = await fetch(htmlUrl);
+      expect(open.status).toBe(200);
+      expect(open.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await open.text();
+      expect(html).toContain('Add &lt;chat&gt;');
+      expect(html).toContain('apps/haven-sandbox/chat/kustomization.yaml');
+      expect(html).toContain('Merge pull request');
+      expect(html).not.toContain(github.token);
+
+      const merged = await fetch(`${htmlUrl}/merge`, {
+        method: 'POST',
+        redirect: 'manual',
+      });
+      expect(merged.status).toBe(303);
+      expect(github.double.state.pulls(owner, name)[0].merged).toBe(true);
+      expect(
+        github.double.state.files(owner, name, 'main')[
+          'apps/haven-sandbox/chat/kustomization.yaml'
+        ],
+      ).toBe('resources: []\n');
+      expect(await (await fetch(htmlUrl)).text()).toContain('Merged');
+      // A second merge is refused by the API and said on the page.
+      const again = await fetch(`${htmlUrl}/merge`, { method: 'POST' });
+      expect(again.status).toBe(405);
+      expect(await again.text()).toContain('Pull Request is not mergeable');
+      expect(
+        (await fetch(`${github.url}/${owner}/${name}/pull/9`)).status,
+      ).toBe(404);
+    } finally {
+      await github.close();
+    }
+  });
 });

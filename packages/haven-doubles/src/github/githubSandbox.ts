@@ -6,6 +6,7 @@ import {
   type GitHubDoubleOptions,
   type GitHubRepositorySeed,
 } from './githubDouble';
+import { pullRequestPageHandlers } from './pullRequestPage';
 
 /**
  * The local sandbox's GitHub double: where it listens, the token Backstage
@@ -102,20 +103,39 @@ export interface RunningGitHubDouble extends LoopbackServer {
  */
 export async function startGitHubDoubleOnLoopback(
   port: number = GITHUB_SANDBOX.port,
-  options: Partial<Omit<GitHubDoubleOptions, 'baseUrl'>> = {},
+  options: Partial<Omit<GitHubDoubleOptions, 'baseUrl'>> & {
+    /**
+     * Serve pull request pages (pullRequestPage.ts) on the double's own
+     * origin and make `html_url`s point at them instead of github.com.
+     */
+    pullRequestPages?: boolean;
+  } = {},
 ): Promise<RunningGitHubDouble> {
   let double: GitHubDouble | undefined;
   const token = options.token ?? GITHUB_SANDBOX.token;
+  const { pullRequestPages, ...doubleOptions } = options;
   const server = await serveOnLoopback(
     origin => {
       double = createGitHubDouble({
         login: GITHUB_SANDBOX.login,
         repositories: [fleetRepositorySeed()],
-        ...options,
+        ...doubleOptions,
+        ...(pullRequestPages ? { htmlBaseUrl: origin } : {}),
         token,
         baseUrl: origin,
       });
-      return double.handlers;
+      const api = double.handlers;
+      return pullRequestPages
+        ? [
+            ...pullRequestPageHandlers({
+              origin,
+              token,
+              api: () => api,
+              files: (o, r, ref) => double!.state.files(o, r, ref),
+            }),
+            ...api,
+          ]
+        : api;
     },
     { port, name: 'GitHub API' },
   );
