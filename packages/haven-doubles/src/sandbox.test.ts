@@ -5,6 +5,7 @@ import { SANDBOX_DOUBLES, startSandboxDoubles } from './sandbox';
 import { findRepoRoot } from './reference';
 import { serveOnLoopback } from './http/loopback';
 import { fleetRepositorySeed, GITHUB_SANDBOX } from './github/githubSandbox';
+import { SANDBOX_DELIVERY_EXAMPLES } from './kubernetes/sandboxCluster';
 
 describe('the local sandbox', () => {
   it('points app-config.yaml at the doubles where they listen', () => {
@@ -67,28 +68,98 @@ describe('the local sandbox', () => {
     }
   });
 
-  it('serves the Kubernetes double over loopback, empty', async () => {
+  it('serves the Kubernetes double over loopback with the example apps’ Flux and ESO objects and Events', async () => {
     const sandbox = await startSandboxDoubles({ anyPort: true });
     try {
       expect(sandbox.urls.kubernetes).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await fetch(
-        `${
-          sandbox.urls.kubernetes
-        }/apis/external-secrets.io/v1/externalsecrets?labelSelector=${encodeURIComponent(
-          'backstage.io/kubernetes-id=open-webui-voorbeeld',
-        )}`,
-        {
+      const k8s = (apiPath: string) =>
+        fetch(`${sandbox.urls.kubernetes}${apiPath}`, {
           headers: {
             authorization: `Bearer ${SANDBOX_DOUBLES.kubernetes.token}`,
           },
-        },
+        });
+      for (const example of SANDBOX_DELIVERY_EXAMPLES) {
+        const res = await k8s(
+          `/apis/external-secrets.io/v1/namespaces/${
+            example.app
+          }/externalsecrets?labelSelector=${encodeURIComponent(
+            `backstage.io/kubernetes-id=${example.app}`,
+          )}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toContain('application/json');
+        const body = await res.json();
+        expect(body.kind).toBe('ExternalSecretList');
+        expect(
+          body.items.map(
+            (i: { metadata: { name: string } }) => i.metadata.name,
+          ),
+        ).toEqual(
+          example.rows
+            .filter(r => r.kind === 'ExternalSecret')
+            .map(r => r.name),
+        );
+      }
+      const events = await k8s(
+        `/api/v1/namespaces/open-webui-acme/events?fieldSelector=${encodeURIComponent(
+          'involvedObject.kind=ExternalSecret,involvedObject.name=open-webui-acme-vault',
+        )}`,
       );
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toContain('application/json');
-      expect(await res.json()).toMatchObject({
-        kind: 'ExternalSecretList',
-        items: [],
-      });
+      expect(
+        (await events.json()).items.map(
+          (e: { type: string; reason: string }) => `${e.type} ${e.reason}`,
+        ),
+      ).toEqual(
+        expect.arrayContaining(['Normal Created', 'Warning UpdateFailed']),
+      );
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('seeds Vault so that each ExternalSecret’s last sync and Vault’s updated_time give its intended state', async () => {
+    const sandbox = await startSandboxDoubles({ anyPort: true });
+    try {
+      const v = SANDBOX_DOUBLES.vault;
+      const metadata = async (app: string, name: string) => {
+        const res = await fetch(
+          `${sandbox.urls.vault}/v1/${v.kvMount}/metadata/${v.pathPrefix}/${app}/${app}/${name}`,
+          { headers: { 'x-vault-token': v.backstageToken } },
+        );
+        expect(res.status).toBe(200);
+        return (await res.json()).data as {
+          current_version: number;
+          updated_time: string;
+        };
+      };
+      const refreshTime = async (app: string) => {
+        const res = await fetch(
+          `${sandbox.urls.kubernetes}/apis/external-secrets.io/v1/namespaces/${app}/externalsecrets/${app}-vault`,
+          {
+            headers: {
+              authorization: `Bearer ${SANDBOX_DOUBLES.kubernetes.token}`,
+            },
+          },
+        );
+        return Date.parse((await res.json()).status.refreshTime);
+      };
+      for (const example of SANDBOX_DELIVERY_EXAMPLES) {
+        for (const secret of example.vaultSecrets) {
+          const meta = await metadata(example.app, secret.name);
+          expect(meta.current_version).toBe(secret.versions);
+        }
+      }
+      // Synced: every Vault write at or before the last sync.
+      const synced = await refreshTime('open-webui-voorbeeld');
+      for (const name of ['webui-secret-key', 'openai-api-key']) {
+        const meta = await metadata('open-webui-voorbeeld', name);
+        expect(Date.parse(meta.updated_time)).toBeLessThanOrEqual(synced);
+      }
+      // Stale: the rotated key was written after a sync older than 1h.
+      const stale = await refreshTime('open-webui-gemeente');
+      const rotated = await metadata('open-webui-gemeente', 'openai-api-key');
+      expect(Date.parse(rotated.updated_time)).toBeGreaterThan(stale);
+      expect(Date.now() - stale).toBeGreaterThan(60 * 60 * 1000);
     } finally {
       await sandbox.stop();
     }

@@ -1,6 +1,11 @@
 import { createKubernetesDouble } from './kubernetes/kubernetesDouble';
+import { sandboxClusterObjects } from './kubernetes/sandboxCluster';
 import { serveOnLoopback } from './http/loopback';
-import { startVaultDoubleOnLoopback } from './vault/vaultSandbox';
+import {
+  sandboxKvSecrets,
+  startVaultDoubleOnLoopback,
+  writeLaterKvVersions,
+} from './vault/vaultSandbox';
 import {
   fleetRepositorySeed,
   startGitHubDoubleOnLoopback,
@@ -60,13 +65,8 @@ export interface RunningSandbox {
 export async function startSandboxDoubles(
   options: { anyPort?: boolean } = {},
 ): Promise<RunningSandbox> {
-  const k8s = SANDBOX_DOUBLES.kubernetes;
-  const kubernetes = await serveOnLoopback(
-    origin =>
-      createKubernetesDouble({ baseUrl: origin, token: k8s.token }).handlers,
-    { port: options.anyPort ? 0 : k8s.port, name: 'Kubernetes API' },
-  );
   const v = SANDBOX_DOUBLES.vault;
+  const kvSecrets = sandboxKvSecrets(v.pathPrefix);
   const vault = await startVaultDoubleOnLoopback(options.anyPort ? 0 : v.port, {
     rootToken: v.rootToken,
     kvMounts: [v.kvMount],
@@ -93,14 +93,29 @@ export async function startSandboxDoubles(
       },
     ],
     tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
-    // The example component's secrets (examples/entities.yaml), so its
-    // entity page has Vault metadata to show. Sandbox-only filler values.
-    kvSecrets: ['webui-secret-key', 'openai-api-key'].map(name => ({
+    // The example components' secrets (examples/entities.yaml,
+    // SANDBOX_DELIVERY_EXAMPLES), so their entity pages have Vault metadata
+    // to show. Sandbox-only filler values.
+    kvSecrets: kvSecrets.map(secret => ({
       mount: v.kvMount,
-      path: `${v.pathPrefix}/open-webui-voorbeeld/open-webui-voorbeeld/${name}`,
-      data: { value: `sandbox-filler-${name}` },
+      path: secret.path,
+      data: secret.versions[0],
     })),
   });
+  // Rotations (open-webui-gemeente's openai-api-key v2), written now.
+  await writeLaterKvVersions(vault, v.kvMount, kvSecrets);
+
+  // The cluster's Flux and ESO objects, dated from a `now` taken after Vault
+  // wrote its secrets: each example's state (Synced, Stale, ...) compares
+  // ESO's refreshTime with Vault's updated_time (kubernetes/sandboxCluster.ts).
+  const k8s = SANDBOX_DOUBLES.kubernetes;
+  const objects = sandboxClusterObjects(new Date());
+  const kubernetes = await serveOnLoopback(
+    origin =>
+      createKubernetesDouble({ baseUrl: origin, token: k8s.token, objects })
+        .handlers,
+    { port: options.anyPort ? 0 : k8s.port, name: 'Kubernetes API' },
+  );
   const g = SANDBOX_DOUBLES.github;
   const github = await startGitHubDoubleOnLoopback(
     options.anyPort ? 0 : g.port,

@@ -67,6 +67,24 @@ describe.each(targets)('Kubernetes API contract on %s', (_name, target) => {
     });
   });
 
+  it('answers 400 for a field label events cannot be selected by', async () => {
+    const res = await get(
+      target.url,
+      target.token,
+      `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent(
+        'involvedObject.kind=ExternalSecret,message=denied',
+      )}`,
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'BadRequest',
+      message: 'field label not supported: message',
+      code: 400,
+    });
+  });
+
   it('answers 404 for an API version the cluster no longer serves', async () => {
     const res = await get(
       target.url,
@@ -221,14 +239,165 @@ describe('the Kubernetes double', () => {
         'backstage.io/kubernetes-id=x',
       )}`,
     );
+    await list(
+      `/api/v1/namespaces/shop/events?fieldSelector=${encodeURIComponent(
+        'type=Warning',
+      )}`,
+    );
     expect(double.requests).toEqual([
       {
         method: 'GET',
         path: '/api/v1/pods',
         labelSelector: 'backstage.io/kubernetes-id=x',
+        fieldSelector: null,
+        status: 200,
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/namespaces/shop/events',
+        labelSelector: null,
+        fieldSelector: 'type=Warning',
         status: 200,
       },
     ]);
+  });
+
+  describe('Events, as the entity page reads them for an ExternalSecret', () => {
+    const eventOf = (
+      name: string,
+      involved: { kind: string; name: string },
+      type: 'Normal' | 'Warning',
+      reason: string,
+    ): KubernetesObject => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'shop' },
+      involvedObject: {
+        apiVersion: involved.kind === 'Pod' ? 'v1' : 'external-secrets.io/v1',
+        namespace: 'shop',
+        uid: `uid-${involved.name}`,
+        ...involved,
+      },
+      reason,
+      message: `${reason} happened`,
+      type,
+      count: 1,
+      source: { component: 'external-secrets' },
+      eventTime: null,
+      reportingComponent: 'external-secrets',
+    });
+    const objects = [
+      eventOf(
+        'orders-db.1',
+        { kind: 'ExternalSecret', name: 'orders-db' },
+        'Normal',
+        'Created',
+      ),
+      eventOf(
+        'orders-db.2',
+        { kind: 'ExternalSecret', name: 'orders-db' },
+        'Warning',
+        'UpdateFailed',
+      ),
+      eventOf(
+        'payments-db.1',
+        { kind: 'ExternalSecret', name: 'payments-db' },
+        'Warning',
+        'UpdateFailed',
+      ),
+      eventOf(
+        'orders-db.3',
+        { kind: 'Pod', name: 'orders-db' },
+        'Warning',
+        'Failed',
+      ),
+    ];
+    const events = (selector: string) =>
+      list(
+        `/api/v1/namespaces/shop/events?fieldSelector=${encodeURIComponent(
+          selector,
+        )}`,
+      );
+
+    it('lists the Events of one ExternalSecret by involvedObject kind and name', async () => {
+      use({ objects });
+      const { status, body } = await events(
+        'involvedObject.kind=ExternalSecret,involvedObject.name=orders-db',
+      );
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ apiVersion: 'v1', kind: 'EventList' });
+      expect(
+        body.items.map((e: { metadata: { name: string } }) => e.metadata.name),
+      ).toEqual(['orders-db.1', 'orders-db.2']);
+      expect(body.items[1]).toEqual({
+        metadata: expect.objectContaining({ name: 'orders-db.2' }),
+        involvedObject: expect.objectContaining({
+          kind: 'ExternalSecret',
+          name: 'orders-db',
+        }),
+        reason: 'UpdateFailed',
+        message: 'UpdateFailed happened',
+        type: 'Warning',
+        count: 1,
+        source: { component: 'external-secrets' },
+        eventTime: null,
+        reportingComponent: 'external-secrets',
+      });
+    });
+
+    it('selects with ==, != and type/reason as well', async () => {
+      use({ objects });
+      const warnings = await events(
+        'involvedObject.kind==ExternalSecret,type=Warning,reason!=Created',
+      );
+      expect(
+        warnings.body.items.map(
+          (e: { metadata: { name: string } }) => e.metadata.name,
+        ),
+      ).toEqual(['orders-db.2', 'payments-db.1']);
+      const notPods = await events('involvedObject.kind!=Pod');
+      expect(notPods.body.items).toHaveLength(3);
+      const byUid = await events('involvedObject.uid=uid-payments-db');
+      expect(byUid.body.items).toHaveLength(1);
+    });
+
+    it('answers 400 for a field label a custom resource cannot be selected by', async () => {
+      use({ objects });
+      const { status, body } = await list(
+        `/apis/external-secrets.io/v1/namespaces/shop/externalsecrets?fieldSelector=${encodeURIComponent(
+          'involvedObject.name=orders-db',
+        )}`,
+      );
+      expect(status).toBe(400);
+      expect(body).toMatchObject({
+        reason: 'BadRequest',
+        message: 'field label not supported: involvedObject.name',
+      });
+    });
+
+    it('answers 400 for a selector it cannot parse', async () => {
+      use({ objects });
+      const { status, body } = await events('type');
+      expect(status).toBe(400);
+      expect(body.message).toBe(
+        "invalid selector: 'type'; can't understand 'type'",
+      );
+    });
+
+    it('selects custom resources by metadata.name', async () => {
+      use({
+        objects: [
+          externalSecret('orders-db', 'shop', 'orders'),
+          externalSecret('payments-db', 'shop', 'payments'),
+        ],
+      });
+      const { body } = await list(
+        '/apis/external-secrets.io/v1/namespaces/shop/externalsecrets?fieldSelector=metadata.name%3Dpayments-db',
+      );
+      expect(body.items.map((i: KubernetesObject) => i.metadata.name)).toEqual([
+        'payments-db',
+      ]);
+    });
   });
 
   it('refuses to hold an object of a type it does not serve', () => {

@@ -9,6 +9,12 @@ import {
   matchesLabels,
   parseLabelSelector,
 } from './labelSelector';
+import {
+  checkFieldSelector,
+  FieldSelectorError,
+  matchesFields,
+  parseFieldSelector,
+} from './fieldSelector';
 import { statusBody } from './status';
 
 /** The parts of an object the double reads; everything else is kept as is. */
@@ -39,10 +45,14 @@ export interface RecordedRequest {
   method: string;
   path: string;
   labelSelector: string | null;
+  fieldSelector: string | null;
   status: number;
 }
 
-/** A Kubernetes API server double: the list and get calls, with RBAC and auth. */
+/**
+ * A Kubernetes API server double: the list and get calls (list with
+ * `labelSelector` and `fieldSelector`), with RBAC and auth.
+ */
 export interface KubernetesDouble {
   handlers: HttpHandler[];
   /** Adds or replaces an object (same apiVersion group, kind, namespace, name). */
@@ -136,17 +146,13 @@ export function createKubernetesDouble(
   };
   (options.objects ?? []).forEach(apply);
 
-  const answer = (
-    request: Request,
-    status: number,
-    body: JsonBodyType,
-    labelSelector: string | null,
-  ) => {
+  const answer = (request: Request, status: number, body: JsonBodyType) => {
     const url = new URL(request.url);
     requests.push({
       method: request.method,
       path: url.pathname,
-      labelSelector,
+      labelSelector: url.searchParams.get('labelSelector'),
+      fieldSelector: url.searchParams.get('fieldSelector'),
       status,
     });
     return HttpResponse.json(body, { status });
@@ -155,6 +161,7 @@ export function createKubernetesDouble(
   const handler = http.all(`${base}/*`, ({ request }) => {
     const url = new URL(request.url);
     const labelSelector = url.searchParams.get('labelSelector');
+    const fieldSelector = url.searchParams.get('fieldSelector');
 
     const auth = request.headers.get('authorization');
     if (auth !== `Bearer ${options.token}`) {
@@ -162,7 +169,6 @@ export function createKubernetesDouble(
         request,
         401,
         statusBody(401, 'Unauthorized', 'Unauthorized'),
-        labelSelector,
       );
     }
     if (request.method !== 'GET') {
@@ -174,7 +180,6 @@ export function createKubernetesDouble(
           'MethodNotAllowed',
           `the server does not allow this method on the requested resource`,
         ),
-        labelSelector,
       );
     }
 
@@ -190,7 +195,6 @@ export function createKubernetesDouble(
           'NotFound',
           'the server could not find the requested resource',
         ),
-        labelSelector,
       );
     }
 
@@ -215,7 +219,6 @@ export function createKubernetesDouble(
           } resource "${type.plural}" in API group "${type.group}" ${scope}`,
           { group: type.group, kind: type.plural },
         ),
-        labelSelector,
       );
     }
 
@@ -235,23 +238,25 @@ export function createKubernetesDouble(
               kind: type.plural,
             },
           ),
-          labelSelector,
         );
       }
-      return answer(request, 200, found as JsonBodyType, labelSelector);
+      return answer(request, 200, found as JsonBodyType);
     }
 
     let requirements;
+    let fieldRequirements;
     try {
       requirements = parseLabelSelector(labelSelector ?? '');
+      fieldRequirements = parseFieldSelector(fieldSelector ?? '');
+      checkFieldSelector(type, fieldRequirements);
     } catch (e) {
-      if (!(e instanceof LabelSelectorError)) throw e;
-      return answer(
-        request,
-        400,
-        statusBody(400, 'BadRequest', e.message),
-        labelSelector,
-      );
+      if (
+        !(e instanceof LabelSelectorError) &&
+        !(e instanceof FieldSelectorError)
+      ) {
+        throw e;
+      }
+      return answer(request, 400, statusBody(400, 'BadRequest', e.message));
     }
 
     const items = [...store.values()]
@@ -260,6 +265,14 @@ export function createKubernetesDouble(
         o => !parsed.namespace || o.metadata.namespace === parsed.namespace,
       )
       .filter(o => matchesLabels(requirements, o.metadata.labels))
+      .filter(o => matchesFields(type, fieldRequirements, o))
+      // etcd returns a list in key order: /registry/<resource>/<ns>/<name>
+      .map(o => ({
+        o,
+        key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`,
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : Number(a.key > b.key)))
+      .map(({ o }) => o)
       .map(o => {
         if (type.custom)
           return { ...o, apiVersion: apiVersionOf(type, parsed.version) };
@@ -268,17 +281,12 @@ export function createKubernetesDouble(
         return rest;
       });
 
-    return answer(
-      request,
-      200,
-      {
-        apiVersion: apiVersionOf(type, parsed.version),
-        kind: `${type.kind}List`,
-        metadata: { resourceVersion: String(resourceVersion) },
-        items,
-      },
-      labelSelector,
-    );
+    return answer(request, 200, {
+      apiVersion: apiVersionOf(type, parsed.version),
+      kind: `${type.kind}List`,
+      metadata: { resourceVersion: String(resourceVersion) },
+      items,
+    });
   });
 
   return { handlers: [handler], apply, requests };

@@ -66,3 +66,19 @@ if (!referenceDir) {
     });
   },
 );
+
+describe('the built-in types the double serves', () => {
+  it('serves core v1 Events, namespaced, for the entity page’s ExternalSecret events', () => {
+    // Kubernetes API reference: Event v1 core, /api/v1/namespaces/{ns}/events.
+    expect(
+      RESOURCE_TYPES.find(t => t.group === '' && t.plural === 'events'),
+    ).toEqual({
+      group: '',
+      versions: ['v1'],
+      plural: 'events',
+      kind: 'Event',
+      namespaced: true,
+      custom: false,
+    });
+  });
+});

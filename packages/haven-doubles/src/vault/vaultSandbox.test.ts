@@ -1,4 +1,9 @@
-import { startVaultDoubleOnLoopback, VAULT_SANDBOX } from './vaultSandbox';
+import {
+  sandboxKvSecrets,
+  startVaultDoubleOnLoopback,
+  VAULT_SANDBOX,
+  writeLaterKvVersions,
+} from './vaultSandbox';
 
 describe('the Vault double on loopback', () => {
   it('serves the sandbox root token, KV v2 and GET ?list=true over real HTTP', async () => {
@@ -60,6 +65,74 @@ describe('the Vault double on loopback', () => {
         },
       );
       expect((await viaQuery.json()).data.keys).toEqual(['default', 'root']);
+    } finally {
+      await vault.close();
+    }
+  });
+});
+
+describe('the sandbox’s Vault secrets', () => {
+  it('keep open-webui-voorbeeld’s seeds, and add filler secrets for the other examples', () => {
+    const secrets = sandboxKvSecrets('apps');
+    expect(
+      secrets.filter(s => s.path.startsWith('apps/open-webui-voorbeeld/')),
+    ).toEqual([
+      {
+        path: 'apps/open-webui-voorbeeld/open-webui-voorbeeld/webui-secret-key',
+        versions: [{ value: 'sandbox-filler-webui-secret-key' }],
+      },
+      {
+        path: 'apps/open-webui-voorbeeld/open-webui-voorbeeld/openai-api-key',
+        versions: [{ value: 'sandbox-filler-openai-api-key' }],
+      },
+    ]);
+    expect(secrets.map(s => s.path)).toEqual(
+      expect.arrayContaining([
+        'apps/open-webui-acme/open-webui-acme/webui-secret-key',
+        'apps/open-webui-gemeente/open-webui-gemeente/openai-api-key',
+        'apps/open-webui-pilot/open-webui-pilot/webui-secret-key',
+      ]),
+    );
+    expect(
+      secrets.find(
+        s =>
+          s.path ===
+          'apps/open-webui-gemeente/open-webui-gemeente/openai-api-key',
+      )?.versions,
+    ).toEqual([
+      { value: 'sandbox-filler-open-webui-gemeente-openai-api-key' },
+      { value: 'sandbox-filler-open-webui-gemeente-openai-api-key-v2' },
+    ]);
+  });
+
+  it('writes the later versions over HTTP, as a rotation does', async () => {
+    const vault = await startVaultDoubleOnLoopback(0, {
+      kvMounts: ['kv-apps'],
+      kvSecrets: [
+        { mount: 'kv-apps', path: 'apps/a/a/key', data: { value: 'one' } },
+      ],
+    });
+    try {
+      await writeLaterKvVersions(vault, 'kv-apps', [
+        {
+          path: 'apps/a/a/key',
+          versions: [{ value: 'one' }, { value: 'two' }, { value: 'three' }],
+        },
+      ]);
+      const key = vault.double.state.kvKey('kv-apps', 'apps/a/a/key');
+      expect(key?.currentVersion).toBe(3);
+      expect(key?.versions.map(v => v.data)).toEqual([
+        { value: 'one' },
+        { value: 'two' },
+        { value: 'three' },
+      ]);
+      await expect(
+        writeLaterKvVersions(vault, 'kv-apps', [
+          { path: 'apps/a/a/key', versions: [{}, { value: 'stale cas' }] },
+        ]),
+      ).rejects.toThrow(
+        'the Vault double refused version 2 of kv-apps/apps/a/a/key: HTTP 400',
+      );
     } finally {
       await vault.close();
     }

@@ -1,4 +1,5 @@
 import { serveOnLoopback, type LoopbackServer } from '../http/loopback';
+import { SANDBOX_DELIVERY_EXAMPLES } from '../kubernetes/sandboxCluster';
 import { VAULT_SANDBOX } from './defaults';
 import {
   createVaultDouble,
@@ -40,4 +41,74 @@ export async function startVaultDoubleOnLoopback(
     { port, name: 'Vault' },
   );
   return { ...server, double: double as VaultDouble, rootToken };
+}
+
+/**
+ * One KV v2 secret of the sandbox: its path inside the mount and the data of
+ * each version, oldest first.
+ * @public
+ */
+export interface SandboxKvSecret {
+  path: string;
+  versions: Array<Record<string, string>>;
+}
+
+/**
+ * The Vault secrets of the sandbox's example components
+ * (SANDBOX_DELIVERY_EXAMPLES), at `<pathPrefix>/<app>/<app>/<name>` as
+ * haven:vault:provision lays them out, property `value`. The values are
+ * sandbox-only filler; open-webui-voorbeeld's are `sandbox-filler-<name>`.
+ * @public
+ */
+export function sandboxKvSecrets(pathPrefix: string): SandboxKvSecret[] {
+  return SANDBOX_DELIVERY_EXAMPLES.flatMap(example =>
+    example.vaultSecrets.map(secret => {
+      const filler =
+        example.app === 'open-webui-voorbeeld'
+          ? `sandbox-filler-${secret.name}`
+          : `sandbox-filler-${example.app}-${secret.name}`;
+      return {
+        path: `${pathPrefix}/${example.app}/${example.app}/${secret.name}`,
+        versions: Array.from({ length: secret.versions }, (_, i) => ({
+          value: i === 0 ? filler : `${filler}-v${i + 1}`,
+        })),
+      };
+    }),
+  );
+}
+
+/**
+ * Writes every version after the first over the double's HTTP API, as a
+ * rotation does (KV v2 `POST <mount>/data/<path>` with `options.cas`,
+ * contracts.md 1.5); the double seeds the first versions itself
+ * (`kvSecrets`). Resolves once Vault has answered every write.
+ * @public
+ */
+export async function writeLaterKvVersions(
+  vault: { url: string; rootToken: string },
+  mount: string,
+  secrets: SandboxKvSecret[],
+): Promise<void> {
+  for (const secret of secrets) {
+    for (let index = 1; index < secret.versions.length; index += 1) {
+      const res = await fetch(`${vault.url}/v1/${mount}/data/${secret.path}`, {
+        method: 'POST',
+        headers: {
+          'x-vault-token': vault.rootToken,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          data: secret.versions[index],
+          options: { cas: index },
+        }),
+      });
+      if (!res.ok) {
+        throw new Error(
+          `the Vault double refused version ${index + 1} of ${mount}/${
+            secret.path
+          }: HTTP ${res.status}`,
+        );
+      }
+    }
+  }
 }
