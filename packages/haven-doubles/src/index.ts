@@ -34,6 +34,15 @@ export {
   VAULT_SANDBOX,
   type RunningVaultDouble,
 } from './vault/vaultSandbox';
+// The sandbox cluster's example apps and the Delivery card state of each.
+export {
+  SANDBOX_DELIVERY_EXAMPLES,
+  sandboxClusterObjects,
+  type SandboxDeliveryExample,
+  type SandboxDeliveryRow,
+  type SandboxDeliveryState,
+} from './kubernetes/sandboxCluster';
+export { sandboxKvSecrets, type SandboxKvSecret } from './vault/vaultSandbox';
 export {
   SANDBOX_DOUBLES,
   startSandboxDoubles,
@@ -109,7 +118,9 @@ export {
   startLokiDoubleOnLoopback,
   type RunningLokiDouble,
 } from './loki/lokiSandbox';
+export type { TelemetrySandboxOptions } from './loki/telemetryLoopback';
 export {
+  SANDBOX_DOWN_TENANT,
   SANDBOX_TELEMETRY,
   sandboxTelemetrySeed,
   type SandboxTelemetrySeed,

@@ -12,7 +12,6 @@ export {
 export type {
   EntityTelemetry,
   LogBucket,
-  LogLine,
   LogsSection,
   TelemetrySectionProblem,
   TelemetryWindow,

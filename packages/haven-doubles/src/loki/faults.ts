@@ -1,5 +1,6 @@
 import {
-  createMethodPathFaults,
+  createFaultSchedule,
+  pathMatches,
   type FaultDecision as SharedDecision,
 } from '../http/faultSchedule';
 
@@ -18,6 +19,12 @@ export interface TelemetryFault {
    * against the path. Omitted matches every path.
    */
   path?: string | RegExp;
+  /**
+   * The tenant to match: requests whose `X-Scope-OrgID` names it (alone or
+   * in an `A|B` list). Omitted matches every request, with or without the
+   * header. The sandbox uses this for a tenant whose upstream is down.
+   */
+  tenant?: string;
   /**
    * Answer with this status and a plain-text body (contracts.md 5.1: Loki's
    * errors are text/plain, not JSON; Tempo's are taken to be the same).
@@ -67,6 +74,21 @@ export function faultBody(fault: TelemetryFault): string {
 
 export type FaultDecision = SharedDecision<TelemetryFault>;
 
+/** The fault schedule of a Loki or Tempo double, matching on method, path and tenant. */
 export function createTelemetryFaults() {
-  return createMethodPathFaults<TelemetryFault>();
+  const schedule = createFaultSchedule<TelemetryFault>();
+  return {
+    inject: schedule.inject,
+    clear: schedule.clear,
+    active: schedule.active,
+    /** `orgId` is the request's `X-Scope-OrgID`, undefined when absent. */
+    decide: (method: string, path: string, orgId?: string): FaultDecision =>
+      schedule.decide(
+        f =>
+          (!f.method || f.method.toUpperCase() === method) &&
+          pathMatches(f.path, path) &&
+          (f.tenant === undefined ||
+            (orgId !== undefined && orgId.split('|').includes(f.tenant))),
+      ),
+  };
 }

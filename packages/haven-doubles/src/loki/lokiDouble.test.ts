@@ -643,6 +643,40 @@ describe('the Loki double', () => {
       ]);
     });
 
+    it('puts lines without a level in one series without detected_level, and FATAL apart from error', async () => {
+      make({
+        tenants: {
+          [TENANT]: [
+            {
+              labels: { service_name: 'orders' },
+              entries: [
+                { ts: at(30), line: 'no level here' },
+                { ts: at(25), line: 'nor here' },
+                { ts: at(20), line: 'panic', level: 'FATAL' },
+                { ts: at(15), line: 'boom', level: 'error' },
+              ],
+            },
+          ],
+        },
+      });
+      const res = await q({
+        query:
+          'sum by (detected_level) (count_over_time({service_name="orders"} [1h]))',
+        start: ns(T),
+        end: ns(T),
+        step: '1h',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.data.result).toHaveLength(3);
+      expect(res.body.data.result).toEqual(
+        expect.arrayContaining([
+          { metric: {}, values: [[T / 1000, '2']] },
+          { metric: { detected_level: 'FATAL' }, values: [[T / 1000, '1']] },
+          { metric: { detected_level: 'error' }, values: [[T / 1000, '1']] },
+        ]),
+      );
+    });
+
     it('leaves out steps without lines, and sums with |= "error"', async () => {
       const res = await q({
         query:
@@ -788,6 +822,18 @@ describe('the Loki double', () => {
       double.faults.clear();
       expect(double.faults.active()).toEqual([]);
       expect((await q({ query: '{service_name="orders"}' })).status).toBe(200);
+    });
+
+    it('answers one tenant with a fault and leaves the others alone', async () => {
+      double.faults.inject({ tenant: 'storing', status: 503 });
+      const down = await q({ query: '{service_name="orders"}' }, 'storing');
+      expect(down.status).toBe(503);
+      expect(down.contentType).toBe('text/plain; charset=utf-8');
+      expect(down.text).toBe('Service Unavailable\n');
+      expect((await q({ query: '{service_name="orders"}' })).status).toBe(200);
+      expect((await q({ query: '{service_name="orders"}' }, null)).status).toBe(
+        401,
+      );
     });
 
     it('adds latency and drops connections', async () => {

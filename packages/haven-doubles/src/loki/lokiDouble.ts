@@ -505,7 +505,7 @@ export function createLokiDouble(options: LokiDoubleOptions): LokiDouble {
     if (query !== null) entry.query = query;
     requests.push(entry);
 
-    const fault = faults.decide(entry.method, entry.path);
+    const fault = faults.decide(entry.method, entry.path, orgIdFrom(request));
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
     if (fault.terminal?.reset) return HttpResponse.error();
     let response: Response;

@@ -1,6 +1,10 @@
 import { quoteLogQL } from './logql';
 import { LOKI_SANDBOX, startLokiDoubleOnLoopback } from './lokiSandbox';
-import { SANDBOX_TELEMETRY, sandboxTelemetrySeed } from './sandboxTelemetry';
+import {
+  SANDBOX_DOWN_TENANT,
+  SANDBOX_TELEMETRY,
+  sandboxTelemetrySeed,
+} from './sandboxTelemetry';
 
 // Real HTTP to the loopback server: no msw in this file.
 
@@ -39,7 +43,11 @@ describe('the sandbox Loki', () => {
     const now = new Date();
     const sandbox = await startLokiDoubleOnLoopback(0, { now: () => now });
     try {
-      expect(LOKI_SANDBOX).toEqual({ port: 7104, tenant: 'voorbeeld' });
+      expect(LOKI_SANDBOX).toEqual({
+        port: 7104,
+        tenant: 'voorbeeld',
+        downTenant: 'storing',
+      });
       const selector = `{service_name=${quoteLogQL(
         SANDBOX_TELEMETRY.serviceName,
       )}, service_namespace=${quoteLogQL(SANDBOX_TELEMETRY.serviceNamespace)}}`;
@@ -95,6 +103,56 @@ describe('the sandbox Loki', () => {
       expect(anonymous.status).toBe(401);
     } finally {
       await sandbox.close();
+    }
+  });
+
+  it('is down (503, plain text) for tenant storing only, unless told otherwise', async () => {
+    const now = new Date();
+    const query = `sum by (detected_level) (count_over_time({service_name=${quoteLogQL(
+      SANDBOX_TELEMETRY.serviceName,
+    )}} [5m]))`;
+    const params = {
+      query,
+      start: ns(now.getTime() - 3600_000),
+      end: ns(now),
+      step: '300',
+    };
+    const sandbox = await startLokiDoubleOnLoopback(0, { now: () => now });
+    try {
+      const down = await get(
+        sandbox.url,
+        '/loki/api/v1/query_range',
+        params,
+        SANDBOX_DOWN_TENANT,
+      );
+      expect(down.status).toBe(503);
+      expect(down.body).toBeUndefined();
+      expect(down.text).toBe('Service Unavailable\n');
+      const up = await get(
+        sandbox.url,
+        '/loki/api/v1/query_range',
+        params,
+        LOKI_SANDBOX.tenant,
+      );
+      expect(up.status).toBe(200);
+      const levels = up.body.data.result.map(
+        (r: { metric: { detected_level: string } }) => r.metric.detected_level,
+      );
+      expect(levels).toContain('error');
+    } finally {
+      await sandbox.close();
+    }
+    const healthy = await startLokiDoubleOnLoopback(0, { downTenants: [] });
+    try {
+      const res = await get(
+        healthy.url,
+        '/loki/api/v1/query_range',
+        params,
+        SANDBOX_DOWN_TENANT,
+      );
+      expect(res.status).toBe(200);
+    } finally {
+      await healthy.close();
     }
   });
 

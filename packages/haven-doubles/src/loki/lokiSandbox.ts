@@ -1,45 +1,54 @@
-import { serveOnLoopback, type LoopbackServer } from '../http/loopback';
 import {
   createLokiDouble,
   type LokiDouble,
   type LokiDoubleOptions,
 } from './lokiDouble';
-import { SANDBOX_TELEMETRY, sandboxTelemetrySeed } from './sandboxTelemetry';
+import { SANDBOX_DOWN_TENANT, SANDBOX_TELEMETRY } from './sandboxTelemetry';
+import {
+  startTelemetryDoubleOnLoopback,
+  type RunningTelemetryDouble,
+  type TelemetrySandboxOptions,
+} from './telemetryLoopback';
 
-/** The local sandbox's Loki double: where it listens and the tenant it holds. */
+/**
+ * The local sandbox's Loki double: where it listens, the tenant it holds and
+ * the tenant for which it is down (503).
+ */
 export const LOKI_SANDBOX = {
   port: 7104,
   tenant: SANDBOX_TELEMETRY.tenant,
+  downTenant: SANDBOX_DOWN_TENANT,
 } as const;
 
-export interface RunningLokiDouble extends LoopbackServer {
-  /** The double behind the server, for its request log, faults and state. */
-  double: LokiDouble;
-}
+export type RunningLokiDouble = RunningTelemetryDouble<LokiDouble>;
 
 /**
  * Serves the Loki double on 127.0.0.1:`port` (0 picks a free port). Unless
- * `tenants` are given it holds {@link sandboxTelemetrySeed} as of start-up
+ * `tenants` are given it holds `sandboxTelemetrySeed` as of start-up
  * under tenant `voorbeeld`, with auth enabled (contracts.md 5.1: requests
  * need `X-Scope-OrgID`). Restarting the sandbox moves the data up to now.
+ * Requests for tenant `storing` (`SANDBOX_DOWN_TENANT`) get a 503
+ * unless `downTenants` says otherwise.
  */
 export async function startLokiDoubleOnLoopback(
   port: number = LOKI_SANDBOX.port,
-  options: Partial<Omit<LokiDoubleOptions, 'baseUrl'>> = {},
+  options: Partial<Omit<LokiDoubleOptions, 'baseUrl'>> &
+    TelemetrySandboxOptions = {},
 ): Promise<RunningLokiDouble> {
-  let double: LokiDouble | undefined;
-  const server = await serveOnLoopback(
-    origin => {
+  const { downTenants, ...doubleOptions } = options;
+  return startTelemetryDoubleOnLoopback({
+    port,
+    name: 'Loki',
+    downTenants,
+    now: doubleOptions.now,
+    create: (origin, seed) => {
       const tenants =
-        options.tenants ??
+        doubleOptions.tenants ??
         (() => {
-          const seed = sandboxTelemetrySeed(options.now?.() ?? new Date());
-          return { [seed.tenant]: seed.streams };
+          const { tenant, streams } = seed();
+          return { [tenant]: streams };
         })();
-      double = createLokiDouble({ ...options, tenants, baseUrl: origin });
-      return double.handlers;
+      return createLokiDouble({ ...doubleOptions, tenants, baseUrl: origin });
     },
-    { port, name: 'Loki' },
-  );
-  return { ...server, double: double as LokiDouble };
+  });
 }

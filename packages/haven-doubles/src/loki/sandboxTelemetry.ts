@@ -14,6 +14,15 @@ export const SANDBOX_TELEMETRY = {
   environment: 'sandbox',
 } as const;
 
+/**
+ * The tenant for which the sandbox's Loki and Tempo are down: both answer
+ * its requests with a 503 and a plain-text body (loki/lokiSandbox.ts,
+ * tempo/tempoSandbox.ts), so an entity whose `haven.plus/telemetry-tenant`
+ * is `storing` (Dutch for outage) shows what the entity page does when an
+ * upstream fails.
+ */
+export const SANDBOX_DOWN_TENANT = 'storing';
+
 export interface SandboxTelemetrySeed {
   /** the X-Scope-OrgID both doubles hold the data under */
   tenant: string;

@@ -234,6 +234,41 @@ describe.each(targets)(
       expect(res.text.trim()).toBe('no org id');
     });
 
+    it('returns each span’s status with `| select(status)`, at most spss spans (contracts.md 5.2)', async () => {
+      // against a real Tempo only with HAVEN_TEST_TEMPO_OTLP_URL (SKIPPED said so)
+      if (!withPushedTrace) return;
+      const search = (spss: number) =>
+        get(
+          target.url,
+          '/api/search',
+          {
+            q: `{ resource.service.name = ${quoteTraceQL(
+              run,
+            )} } | select(status)`,
+            limit: 20,
+            spss,
+            ...window,
+          },
+          tenant,
+        );
+      const found = await search(3);
+      expect(found.status).toBe(200);
+      expect(found.body.traces).toHaveLength(1);
+      const [spanSet] = found.body.traces[0].spanSets;
+      expect(spanSet.matched).toBe(2);
+      expect(spanSet.spans).toHaveLength(2);
+      const child = spanSet.spans.find(
+        (s: { spanID: string }) => s.spanID === pushed.childId,
+      );
+      expect(child.attributes).toEqual(
+        expect.arrayContaining([
+          { key: 'status', value: { stringValue: 'error' } },
+        ]),
+      );
+      const one = await search(1);
+      expect(one.body.traces[0].spanSets[0].spans).toHaveLength(1);
+    });
+
     it('finds a trace by TraceQL, hex id in search, base64 ids in `batches` (contracts.md 5.2 [inf])', async () => {
       // against a real Tempo only with HAVEN_TEST_TEMPO_OTLP_URL (SKIPPED said so)
       if (!withPushedTrace) return;
@@ -577,6 +612,98 @@ describe('the Tempo double', () => {
       expect(slow.body.traces[0].spanSets[0].matched).toBe(2);
     });
 
+    it('returns the fields `select` names on the spans of each spanSet, at most spss of them', async () => {
+      const q = '{ resource.service.name = "orders" } | select(status)';
+      const res = await search(q);
+      expect(res.status).toBe(200);
+      // select does not narrow: the same traces as without it
+      expect(foundIds(res)).toEqual(
+        foundIds(await search('{ resource.service.name = "orders" }')),
+      );
+      const statuses = (t: {
+        spanSets: Array<{
+          spans: Array<{
+            attributes: Array<{ key: string; value: { stringValue: string } }>;
+          }>;
+        }>;
+      }) =>
+        t.spanSets[0].spans.map(
+          span => span.attributes.find(a => a.key === 'status')?.value,
+        );
+      const byId = (id: string) =>
+        res.body.traces.find((t: { traceID: string }) => t.traceID === id);
+      expect(statuses(byId(ids.failed))).toEqual([
+        { stringValue: 'error' },
+        { stringValue: 'error' },
+      ]);
+      expect(statuses(byId(ids.slow))).toEqual([
+        { stringValue: 'unset' },
+        { stringValue: 'unset' },
+      ]);
+
+      // spss: at most that many spans per spanSet; `matched` counts them all
+      const one = await search(q, { spss: 1 });
+      const failed = one.body.traces.find(
+        (t: { traceID: string }) => t.traceID === ids.failed,
+      );
+      expect(failed.spanSets[0].spans).toHaveLength(1);
+      expect(failed.spanSets[0].matched).toBe(2);
+
+      // the default spss is 3 (contracts.md 5.2)
+      make({
+        tenants: {
+          [TENANT]: [
+            trace(
+              'ba00000000000000000000000000000a',
+              minutesAgo(1),
+              50,
+              { name: 'GET /many' },
+              [1, 2, 3, 4].map(i => ({ name: `step ${i}`, ms: 1 })),
+            ),
+          ],
+        },
+      });
+      const many = await search(q);
+      expect(many.body.traces[0].spanSets[0].spans).toHaveLength(3);
+      expect(many.body.traces[0].spanSets[0].matched).toBe(5);
+    });
+
+    it('selects name, duration and resource or span attributes of any type', async () => {
+      const res = await search(
+        '{ resource.service.name = "orders" && name = "POST" } | select(name, duration, resource.service.namespace, span.server.port, span.ratio, span.absent)',
+      );
+      expect(foundIds(res)).toEqual([ids.slow]);
+      expect(res.body.traces[0].spanSets[0].spans).toEqual([
+        {
+          spanID: 'b200000000000010',
+          name: 'POST',
+          startTimeUnixNano: `${minutesAgo(40).getTime() + 1}000000`,
+          durationNanos: '1400000000',
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'orders' } },
+            { key: 'service.namespace', value: { stringValue: 'team-a' } },
+            { key: 'server.port', value: { intValue: '11434' } },
+            { key: 'ratio', value: { doubleValue: 0.5 } },
+          ],
+        },
+      ]);
+    });
+
+    it('adds serviceStats per service when asked, leaving out a zero errorCount', async () => {
+      const plain = await search('{ resource.service.name = "orders" }');
+      expect(plain.body.traces[0]).not.toHaveProperty('serviceStats');
+      make({ serviceStats: true });
+      const res = await search('{ resource.service.name = "orders" }');
+      const byId = (id: string) =>
+        res.body.traces.find((t: { traceID: string }) => t.traceID === id);
+      expect(byId(ids.failed).serviceStats).toEqual({
+        orders: { spanCount: 2, errorCount: 2 },
+      });
+      expect(byId(ids.slow).serviceStats).toEqual({
+        orders: { spanCount: 2 },
+      });
+    });
+
     it('refuses windows Tempo refuses, and bad parameters', async () => {
       const refused: Array<Record<string, string | number>> = [
         { start: seconds(T) },
@@ -612,8 +739,22 @@ describe('the Tempo double', () => {
         ['{ resource.service.name = "a\\tb" }', /col 29: invalid char escape/],
         [
           '{ resource.service.name = "orders" } | count() > 1',
-          /col 38: syntax error: unexpected \|/,
+          /col 40: syntax error: unexpected count, expecting select/,
         ],
+        ['{ } | select()', /col 14: syntax error: unexpected \)/],
+        [
+          '{ } | select(status,)',
+          /col 21: syntax error: unexpected \), expecting an attribute/,
+        ],
+        [
+          '{ } | select(http.method)',
+          /col 14: syntax error: unexpected http\.method/,
+        ],
+        [
+          '{ } | select(status) | select(name)',
+          /col 22: syntax error: unexpected \|/,
+        ],
+        ['{ } | select status', /col 14: syntax error: unexpected status/],
         [
           '{ resource.service.name = "a" || status = error }',
           /col 31: syntax error: unexpected \|\|/,
@@ -835,6 +976,19 @@ describe('the Tempo double', () => {
       expect(
         (await get(DOUBLE_URL, `/api/traces/${ids.list}`, {}, TENANT)).status,
       ).toBe(200);
+    });
+
+    it('answers one tenant with a fault and leaves the others alone', async () => {
+      double.faults.inject({ tenant: 'storing', status: 503 });
+      const down = await search('{}', {}, 'storing');
+      expect(down.status).toBe(503);
+      expect(down.contentType).toBe('text/plain; charset=utf-8');
+      expect(down.text).toBe('Service Unavailable\n');
+      expect((await search('{}', {}, 'team-x|storing')).status).toBe(503);
+      expect((await search('{}')).status).toBe(200);
+      expect((await search('{}', {}, 'storing-not')).status).toBe(200);
+      // without a tenant the request is not the tenant's: 401 as ever
+      expect((await search('{}', {}, null)).status).toBe(401);
     });
 
     it('adds latency and drops connections', async () => {

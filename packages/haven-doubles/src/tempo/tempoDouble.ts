@@ -46,6 +46,12 @@ export interface TempoDoubleOptions {
   tenants?: Record<string, TempoTraceSeed[]>;
   /** Clock for searches without start/end; default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Add `serviceStats` (`{ <service.name>: { spanCount, errorCount } }`) to
+   * each search result, as newer Tempo does [inf: contracts.md 5.2's example
+   * has none]. Default false, as contracts.md 5.2 shows.
+   */
+  serviceStats?: boolean;
 }
 
 /** What the double logs of a request: never a header, never a body. */
@@ -215,7 +221,15 @@ export function createTempoDouble(options: TempoDoubleOptions): TempoDouble {
       inspectedBytes += JSON.stringify(resourceSpans(trace)).length;
       const matched = matchingSpans(filter, trace);
       if (matched.length > 0)
-        found.push(searchResult(trace, filter, matched, spss));
+        found.push(
+          searchResult(
+            trace,
+            filter,
+            matched,
+            spss,
+            options.serviceStats ?? false,
+          ),
+        );
     }
     // contracts.md 5.2: the search shape, newest first; `metrics` with
     // `inspectedBytes` as a string.
@@ -307,7 +321,7 @@ export function createTempoDouble(options: TempoDoubleOptions): TempoDouble {
     if (q !== null) entry.query = q;
     requests.push(entry);
 
-    const fault = faults.decide(entry.method, entry.path);
+    const fault = faults.decide(entry.method, entry.path, orgIdFrom(request));
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
     if (fault.terminal?.reset) return HttpResponse.error();
     let response: Response;

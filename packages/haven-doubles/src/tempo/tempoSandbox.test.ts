@@ -1,6 +1,7 @@
 import { quoteTraceQL } from './traceql';
 import { startTempoDoubleOnLoopback, TEMPO_SANDBOX } from './tempoSandbox';
 import {
+  SANDBOX_DOWN_TENANT,
   SANDBOX_TELEMETRY,
   sandboxTelemetrySeed,
 } from '../loki/sandboxTelemetry';
@@ -34,7 +35,11 @@ describe('the sandbox Tempo', () => {
     const now = new Date();
     const sandbox = await startTempoDoubleOnLoopback(0, { now: () => now });
     try {
-      expect(TEMPO_SANDBOX).toEqual({ port: 7105, tenant: 'voorbeeld' });
+      expect(TEMPO_SANDBOX).toEqual({
+        port: 7105,
+        tenant: 'voorbeeld',
+        downTenant: 'storing',
+      });
       const service = `resource.service.name = ${quoteTraceQL(
         SANDBOX_TELEMETRY.serviceName,
       )} && resource.service.namespace = ${quoteTraceQL(
@@ -70,6 +75,26 @@ describe('the sandbox Tempo', () => {
         expect(minutesAgo).toBeGreaterThan(35);
         expect(minutesAgo).toBeLessThan(45);
       }
+      // what the entity page asks: one search, each span with its status
+      const withStatus = await search(`{ ${service} } | select(status)`);
+      const failingIds = withStatus.body.traces
+        .filter(
+          (t: {
+            spanSets: Array<{
+              spans: Array<{
+                attributes: Array<{ value: { stringValue: string } }>;
+              }>;
+            }>;
+          }) =>
+            t.spanSets[0].spans.some(span =>
+              span.attributes.some(a => a.value.stringValue === 'error'),
+            ),
+        )
+        .map((t: { traceID: string }) => t.traceID)
+        .sort();
+      expect(failingIds).toEqual(
+        failing.body.traces.map((t: { traceID: string }) => t.traceID).sort(),
+      );
       const slow = await search(`{ ${service} && duration > 1s }`);
       expect(slow.body.traces).toHaveLength(4);
       for (const t of slow.body.traces)
@@ -94,6 +119,35 @@ describe('the sandbox Tempo', () => {
       expect(anonymous.status).toBe(401);
     } finally {
       await sandbox.close();
+    }
+  });
+
+  it('is down (503, plain text) for tenant storing only, unless told otherwise', async () => {
+    const sandbox = await startTempoDoubleOnLoopback(0);
+    try {
+      const down = await fetch(`${sandbox.url}/api/search?q=%7B%7D`, {
+        headers: { 'X-Scope-OrgID': SANDBOX_DOWN_TENANT },
+      });
+      expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toBe(
+        'text/plain; charset=utf-8',
+      );
+      expect(await down.text()).toBe('Service Unavailable\n');
+      const up = await fetch(`${sandbox.url}/api/search?q=%7B%7D`, {
+        headers: { 'X-Scope-OrgID': TEMPO_SANDBOX.tenant },
+      });
+      expect(up.status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
+    const healthy = await startTempoDoubleOnLoopback(0, { downTenants: [] });
+    try {
+      const res = await fetch(`${healthy.url}/api/search?q=%7B%7D`, {
+        headers: { 'X-Scope-OrgID': SANDBOX_DOWN_TENANT },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await healthy.close();
     }
   });
 

@@ -1,11 +1,14 @@
 /**
- * The TraceQL subset the Tempo double understands: one spanset filter, as a
- * backend looking up an entity's traces sends it. Anything else is refused
- * with a 400 and a plain-text parse error, even where real TraceQL would
- * accept it, so a backend that drifts from the subset fails in tests.
+ * The TraceQL subset the Tempo double understands: one spanset filter,
+ * optionally followed by `select`, as a backend looking up an entity's
+ * traces sends it. Anything else is refused with a 400 and a plain-text
+ * parse error, even where real TraceQL would accept it, so a backend that
+ * drifts from the subset fails in tests.
  *
  * ```
- * query     = "{" [ condition { "&&" condition } ] "}"
+ * query     = filter [ "|" "select" "(" field { "," field } ")" ]
+ * filter    = "{" [ condition { "&&" condition } ] "}"
+ * field     = "status" | "name" | "duration" | ( "resource." | "span." ) NAME
  * condition = ( "resource." | "span." ) NAME ( "=" | "!=" ) STRING
  *           | "name" ( "=" | "!=" ) STRING
  *           | "status" ( "=" | "!=" ) ( "error" | "ok" | "unset" )
@@ -18,6 +21,10 @@
  * A span matches when every condition holds for it (its resource's
  * attributes for `resource.`); a missing attribute satisfies neither `=` nor
  * `!=`, as in TraceQL. A trace matches when one of its spans does.
+ *
+ * `select(...)` (Tempo's TraceQL "selection", grafana.com/docs/tempo
+ * "Construct a TraceQL query") does not narrow the search: it adds the named
+ * fields to the spans a search returns in `spanSets`.
  */
 
 export type StatusCode = 'unset' | 'ok' | 'error';
@@ -38,8 +45,17 @@ export type Condition =
       nanos: bigint;
     };
 
+/** A field `select(...)` names. */
+export type SelectField =
+  | { kind: 'status' }
+  | { kind: 'name' }
+  | { kind: 'duration' }
+  | { kind: 'attribute'; scope: 'resource' | 'span'; name: string };
+
 export interface SpansetFilter {
   conditions: Condition[];
+  /** The fields of a trailing `| select(...)`, in order; empty without one. */
+  select: SelectField[];
 }
 
 /** A query Tempo would refuse; `message` is the plain-text 400 body. */
@@ -69,6 +85,7 @@ const OPERATORS = [
   ')',
   '!',
   '|',
+  ',',
 ];
 
 const operatorAt = (text: string, at: number) =>
@@ -264,9 +281,39 @@ export function parseTraceQL(text: string): SpansetFilter {
     }
   }
   expectOp('}');
+
+  const field = (): SelectField => {
+    const t = next();
+    if (t.type !== 'word') return unexpected(t, 'an attribute or intrinsic');
+    const attribute = ATTRIBUTE.exec(t.text);
+    if (attribute) {
+      return {
+        kind: 'attribute',
+        scope: attribute[1] as 'resource' | 'span',
+        name: attribute[2],
+      };
+    }
+    if (t.text === 'status' || t.text === 'name' || t.text === 'duration') {
+      return { kind: t.text };
+    }
+    return unexpected(t, 'an attribute or intrinsic');
+  };
+  const select: SelectField[] = [];
+  if (peek().type === 'op' && peek().text === '|') {
+    next();
+    const t = next();
+    if (t.type !== 'word' || t.text !== 'select') unexpected(t, 'select');
+    expectOp('(');
+    select.push(field());
+    while (peek().type === 'op' && peek().text === ',') {
+      next();
+      select.push(field());
+    }
+    expectOp(')');
+  }
   const end = next();
   if (end.type !== 'eof') unexpected(end);
-  return { conditions };
+  return { conditions, select };
 }
 
 /** Quotes a value as the subset takes it. */

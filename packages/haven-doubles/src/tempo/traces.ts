@@ -217,50 +217,87 @@ export function matchingSpans(
 export const ROOT_SPAN_NOT_YET_RECEIVED = '<root span not yet received>';
 
 /**
+ * Spans and error spans per `service.name` of a trace, as newer Tempo adds
+ * them to each search result (`serviceStats` of TraceSearchMetadata, with
+ * `spanCount` and `errorCount`) [inf: not in contracts.md 5.2, whose example
+ * has no `serviceStats`]. protojson leaves out a zero `errorCount` [inf].
+ */
+function serviceStats(trace: StoredTrace) {
+  const stats: Record<string, { spanCount: number; errorCount?: number }> = {};
+  for (const { seed } of trace.spans) {
+    const service = seed.resource['service.name'] ?? '';
+    const entry = (stats[service] ??= { spanCount: 0 });
+    entry.spanCount += 1;
+    if (seed.status === 'error') entry.errorCount = (entry.errorCount ?? 0) + 1;
+  }
+  return stats;
+}
+
+type ShownAttribute = {
+  key: string;
+  value: ReturnType<typeof anyValue>;
+};
+
+/** The value a condition or `select` field names on a span, if it has one. */
+function sourceOf(
+  span: StoredSpan,
+  scope: 'resource' | 'span',
+  name: string,
+): TempoAttributeValue | undefined {
+  return scope === 'resource'
+    ? span.seed.resource[name]
+    : span.seed.attributes?.[name];
+}
+
+/**
  * One trace of a search answer, contracts.md 5.2: `traceID` hex,
  * `startTimeUnixNano` a string, `durationMs` a number, `spanSets` with the
- * matching spans (at most `spss`) and how many matched.
+ * matching spans (at most `spss`) and how many matched (`matched`). With
+ * `withServiceStats`, also `serviceStats` (see {@link serviceStats}).
  */
 export function searchResult(
   trace: StoredTrace,
   filter: SpansetFilter,
   matched: StoredSpan[],
   spss: number,
+  withServiceStats = false,
 ) {
   const root = trace.spans.find(s => !s.seed.parentSpanId);
   const durationMs = Number((trace.endNs - trace.startNs) / 1_000_000n);
+  const withName =
+    filter.conditions.some(c => c.kind === 'name') ||
+    filter.select.some(f => f.kind === 'name');
   const shown = (span: StoredSpan) => {
-    // The attributes the query names come back with each span (contracts.md
-    // 5.2 example: `status`) [inf for the others].
-    const attributes: Array<{ key: string; value: { stringValue: string } }> =
-      [];
+    // The attributes the query names, in its conditions or its `select`,
+    // come back with each span: contracts.md 5.2's example has `status` as
+    // `{"key":"status","value":{"stringValue":"error"}}`; the others, keyed
+    // by the attribute's name without its scope, are [inf].
+    const attributes: ShownAttribute[] = [];
+    const add = (key: string, value: ShownAttribute['value']) => {
+      if (!attributes.some(a => a.key === key)) attributes.push({ key, value });
+    };
+    const status = () => ({ stringValue: span.seed.status ?? 'unset' });
     for (const c of filter.conditions) {
       if (c.kind === 'attribute') {
-        const source =
-          c.scope === 'resource'
-            ? span.seed.resource
-            : span.seed.attributes ?? {};
-        const value = source[c.name];
-        if (
-          typeof value === 'string' &&
-          !attributes.some(a => a.key === c.name)
-        )
-          attributes.push({ key: c.name, value: { stringValue: value } });
-      } else if (
-        c.kind === 'status' &&
-        !attributes.some(a => a.key === 'status')
-      ) {
-        attributes.push({
-          key: 'status',
-          value: { stringValue: span.seed.status ?? 'unset' },
-        });
+        const value = sourceOf(span, c.scope, c.name);
+        if (typeof value === 'string') add(c.name, { stringValue: value });
+      } else if (c.kind === 'status') {
+        add('status', status());
       }
+    }
+    for (const f of filter.select) {
+      if (f.kind === 'attribute') {
+        const value = sourceOf(span, f.scope, f.name);
+        if (value !== undefined) add(f.name, anyValue(value));
+      } else if (f.kind === 'status') {
+        add('status', status());
+      }
+      // `name` is the span's `name` field, below; `duration` is its
+      // `durationNanos`, which every returned span carries [inf].
     }
     return {
       spanID: span.seed.spanId.toLowerCase(),
-      ...(filter.conditions.some(c => c.kind === 'name')
-        ? { name: span.seed.name }
-        : {}),
+      ...(withName ? { name: span.seed.name } : {}),
       startTimeUnixNano: span.startNs.toString(),
       durationNanos: (span.endNs - span.startNs).toString(),
       ...(attributes.length > 0 ? { attributes } : {}),
@@ -279,5 +316,6 @@ export function searchResult(
     spanSets: [
       { spans: matched.slice(0, spss).map(shown), matched: matched.length },
     ],
+    ...(withServiceStats ? { serviceStats: serviceStats(trace) } : {}),
   };
 }

@@ -55,7 +55,8 @@ export interface EntityTelemetryServiceOptions {
   now?: () => number;
 }
 
-const CACHE_PREFIX = 'entity-telemetry:v1';
+/** v2: one Loki and one Tempo query per answer, and no log lines in it. */
+const CACHE_PREFIX = 'entity-telemetry:v2';
 
 const problem = (
   status: TelemetrySectionProblem['status'],
@@ -89,17 +90,34 @@ export class EntityTelemetryService {
     this.now = options.now ?? Date.now;
   }
 
-  /** The cached answer for the entity and window, or a fresh one (then cached). */
+  /**
+   * The cached answer for the entity and window, or a fresh one (then
+   * cached). Views asked for while one is being built share it, so one
+   * entity and window costs one Loki and one Tempo request per cache window
+   * however many ask at once.
+   */
   async get(entity: Entity, window: TelemetryWindow): Promise<EntityTelemetry> {
     const entityRef = stringifyEntityRef(entity);
     const key = `${CACHE_PREFIX}:${entityRef}:${window}`;
+    const building = this.inFlight.get(key);
+    if (building) return building;
     const cached = await this.cache.get<EntityTelemetry>(key).catch(error => {
       this.logger.warn(`Could not read the telemetry cache: ${error}`);
       return undefined;
     });
     if (cached) return cached;
-    const running = this.inFlight.get(key);
-    if (running) return running;
+    // Another view may have started building while the cache was read.
+    return (
+      this.inFlight.get(key) ?? this.startBuild(key, entity, entityRef, window)
+    );
+  }
+
+  private startBuild(
+    key: string,
+    entity: Entity,
+    entityRef: string,
+    window: TelemetryWindow,
+  ): Promise<EntityTelemetry> {
     const building = this.build(entity, entityRef, window)
       .then(async answer => {
         // Answers with a failed section are cached too: the TTL is what

@@ -1,18 +1,18 @@
 import {
+  isErrorLevel,
+  LOKI_LEVEL_LABEL,
   logQueries,
   type TelemetryIdentity,
 } from '@haven-plus/plugin-haven-common';
 import type { TelemetryUpstreamConfig } from '../config';
 import { BUCKETS, type TimeRange } from './windows';
-import { getUpstreamJson, msToNs, nsToIso, UpstreamError } from './upstream';
-import type { LogBucket, LogLine, LogsSection } from './types';
-
-/** At most this many error lines are shown. */
-export const RECENT_LINES = 20;
-/** A shown line is cut at this many characters. */
-export const MAX_LINE_LENGTH = 2000;
+import { getUpstreamJson, msToNs, UpstreamError } from './upstream';
+import type { LogBucket, LogsSection } from './types';
 
 const QUERY_RANGE = '/loki/api/v1/query_range';
+
+/** The level a series without `detected_level` is counted under (Loki's own word). */
+const NO_LEVEL = 'unknown';
 
 interface LokiOptions {
   upstream: TelemetryUpstreamConfig;
@@ -26,35 +26,61 @@ interface LokiOptions {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `data.result` of a Loki answer of the expected `resultType`, else an UpstreamError. */
-function results(
-  body: unknown,
-  resultType: 'matrix' | 'streams',
-  fail: () => never,
-): Record<string, unknown>[] {
-  if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data)) {
-    return fail();
-  }
-  const { data } = body;
-  if (data.resultType !== resultType || !Array.isArray(data.result)) {
-    return fail();
-  }
-  return data.result.filter(isRecord);
-}
-
 /**
- * Adds a matrix answer (contracts.md 5.1: `values` of `[<seconds>,
- * "<count>"]`, oldest first) into per-bucket counts. Loki evaluates the
- * query at `start + k * step`; each point counts the lines of
+ * The logs section from ONE `query_range` call: the metric query
+ * `sum by (detected_level) (count_over_time(<selector> [<step>]))`, built by
+ * haven-common's `logQueries` from the entity's annotations only, over 12
+ * steps of the window.
+ *
+ * The answer is a matrix (contracts.md 5.1: `{"metric":{…},"values":
+ * [[<seconds>,"<count>"],…]}`, oldest first), one series per level. Every
+ * series adds to the total; series whose level is error, fatal or critical
+ * (haven-common's `isErrorLevel`, any case) add to the errors. Loki
+ * evaluates the query at `start + k * step`; each point counts the lines of
  * `(t - step, t]`, so point k is bucket k.
+ *
+ * The log lines themselves are not read: the card's "Error logs" Grafana
+ * Explore link shows them.
  */
-function addMatrix(
-  series: Record<string, unknown>[],
-  range: TimeRange,
-  firstPointMs: number,
-  into: number[],
-) {
+export async function readLogs(options: LokiOptions): Promise<LogsSection> {
+  const { range } = options;
+  const what = 'log-volume query';
+  // The first point is one step after the window's start, the last at its
+  // end: 12 points, each counting the step before it.
+  const firstPointMs = range.startMs + range.stepMs;
+  const body = await getUpstreamJson({
+    service: 'Loki',
+    configKey: 'haven.loki',
+    upstream: options.upstream,
+    tenant: options.tenant,
+    path: QUERY_RANGE,
+    params: new URLSearchParams({
+      query: logQueries(options.identity).volumeByLevel(range.step),
+      start: msToNs(firstPointMs),
+      end: msToNs(range.endMs),
+      step: String(range.stepMs / 1000),
+    }),
+    what,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+  });
+
+  const series = matrix(body, () => {
+    throw new UpstreamError(
+      `Loki at ${options.upstream.url} answered the ${what} in an unexpected shape; check that haven.loki.url points at Loki itself`,
+    );
+  });
+  const totals = new Array<number>(BUCKETS).fill(0);
+  const errors = new Array<number>(BUCKETS).fill(0);
+  const levels: Record<string, number> = {};
   for (const s of series) {
+    const metric = isRecord(s.metric) ? s.metric : {};
+    const raw = metric[LOKI_LEVEL_LABEL];
+    const level =
+      typeof raw === 'string' && raw.trim() !== ''
+        ? raw.trim().toLowerCase()
+        : NO_LEVEL;
+    const error = isErrorLevel(level);
     if (!Array.isArray(s.values)) continue;
     for (const point of s.values) {
       if (!Array.isArray(point)) continue;
@@ -62,115 +88,34 @@ function addMatrix(
       const count = Number(point[1]);
       if (!Number.isFinite(seconds) || !Number.isFinite(count)) continue;
       const k = Math.round((seconds * 1000 - firstPointMs) / range.stepMs);
-      if (k >= 0 && k < BUCKETS) into[k] += count;
+      if (k < 0 || k >= BUCKETS) continue;
+      totals[k] += count;
+      if (error) errors[k] += count;
+      levels[level] = (levels[level] ?? 0) + count;
     }
   }
-}
-
-/**
- * The logs section: three `query_range` calls in parallel, each built by
- * haven-common's `logQueries` from the entity's annotations only.
- * - volume by level, a matrix with 12 steps over the window;
- * - the error count, the same 12 steps;
- * - the 20 newest error lines.
- */
-export async function readLogs(options: LokiOptions): Promise<LogsSection> {
-  const { range } = options;
-  const queries = logQueries(options.identity);
-  // The first point is one step after the window's start, the last at its
-  // end: 12 points, each counting the step before it.
-  const firstPointMs = range.startMs + range.stepMs;
-  const call = (what: string, params: Record<string, string>) =>
-    getUpstreamJson({
-      service: 'Loki',
-      configKey: 'haven.loki',
-      upstream: options.upstream,
-      tenant: options.tenant,
-      path: QUERY_RANGE,
-      params: new URLSearchParams(params),
-      what,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-  const metric = (what: string, query: string) =>
-    call(what, {
-      query,
-      start: msToNs(firstPointMs),
-      end: msToNs(range.endMs),
-      step: String(range.stepMs / 1000),
-    });
-  const [volume, errorCount, errorLines] = await Promise.all([
-    metric('log-volume query', queries.volumeByLevel(range.step)),
-    metric('error-count query', queries.errorCount(range.step)),
-    call('error-lines query', {
-      query: queries.errors,
-      start: msToNs(range.startMs),
-      end: msToNs(range.endMs),
-      limit: String(RECENT_LINES),
-      direction: 'backward',
-    }),
-  ]);
-
-  const unexpected = (what: string) => (): never => {
-    throw new UpstreamError(
-      `Loki at ${options.upstream.url} answered the ${what} in an unexpected shape; check that haven.loki.url points at Loki itself`,
-    );
-  };
-  const totals = new Array<number>(BUCKETS).fill(0);
-  const errors = new Array<number>(BUCKETS).fill(0);
-  addMatrix(
-    results(volume, 'matrix', unexpected('log-volume query')),
-    range,
-    firstPointMs,
-    totals,
-  );
-  addMatrix(
-    results(errorCount, 'matrix', unexpected('error-count query')),
-    range,
-    firstPointMs,
-    errors,
-  );
   const buckets: LogBucket[] = totals.map((total, k) => ({
     time: new Date(range.startMs + k * range.stepMs).toISOString(),
     total,
     errors: errors[k],
   }));
-
-  const lines: Array<{ ns: bigint; line: LogLine }> = [];
-  for (const stream of results(
-    errorLines,
-    'streams',
-    unexpected('error-lines query'),
-  )) {
-    if (!Array.isArray(stream.values)) continue;
-    for (const value of stream.values) {
-      // [<ns>, <line>] plus, with some encodings, a third element.
-      if (!Array.isArray(value) || typeof value[1] !== 'string') continue;
-      const time = nsToIso(value[0]);
-      if (!time) continue;
-      const text = value[1];
-      lines.push({
-        ns: BigInt(String(value[0])),
-        line: {
-          time,
-          line:
-            text.length > MAX_LINE_LENGTH
-              ? `${text.slice(0, MAX_LINE_LENGTH)}…`
-              : text,
-        },
-      });
-    }
-  }
-  lines.sort((a, b) => {
-    if (a.ns === b.ns) return 0;
-    return a.ns < b.ns ? 1 : -1; // newest first
-  });
-
   return {
     status: 'ok',
     total: totals.reduce((a, b) => a + b, 0),
     errors: errors.reduce((a, b) => a + b, 0),
+    levels,
     buckets,
-    recent: lines.slice(0, RECENT_LINES).map(l => l.line),
   };
+}
+
+/** `data.result` of a Loki matrix answer, else `fail()`. */
+function matrix(body: unknown, fail: () => never): Record<string, unknown>[] {
+  if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data)) {
+    return fail();
+  }
+  const { data } = body;
+  if (data.resultType !== 'matrix' || !Array.isArray(data.result)) {
+    return fail();
+  }
+  return data.result.filter(isRecord);
 }

@@ -10,6 +10,12 @@ import type { TracesSection, TraceSummary } from './types';
 
 /** At most this many traces are shown. */
 export const RECENT_TRACES = 20;
+/**
+ * Spans per trace Tempo returns with their status (`spss`). Tempo's default
+ * is 3 (contracts.md 5.2); a few more make a missed error span rarer at a
+ * small cost in answer size.
+ */
+export const SPANS_PER_TRACE = 10;
 
 interface TempoOptions {
   upstream: TelemetryUpstreamConfig;
@@ -31,59 +37,86 @@ function searchTraces(body: unknown, fail: () => never) {
   return body.traces.filter(isRecord);
 }
 
+/** Whether a span of a search result carries the attribute `status` = error. */
+function spanHasErrorStatus(span: unknown): boolean {
+  if (!isRecord(span) || !Array.isArray(span.attributes)) return false;
+  return span.attributes.some(
+    a =>
+      isRecord(a) &&
+      a.key === 'status' &&
+      isRecord(a.value) &&
+      typeof a.value.stringValue === 'string' &&
+      a.value.stringValue.toLowerCase() === 'error',
+  );
+}
+
 /**
- * The traces section: two searches of `/api/search` in parallel over the
- * window, built by haven-common's `traceQueries`:
- * - `all`: the service's 20 newest traces, which are shown;
- * - `errors`: its 20 newest traces with a span of status error.
- * A search result carries no span status unless the query names it
- * (contracts.md 5.2: `spanSets` hold the attributes queried), so a shown
- * trace is marked `error` when the second search found it too. Both are
- * newest first with the same limit, so every error trace among the 20
- * shown is among the 20 newest error traces.
+ * Whether Tempo says the trace has an error span of the service:
+ * - a span of its `spanSets` (or the older single `spanSet`) with the
+ *   attribute `status` = "error", which `| select(status)` asks for
+ *   (contracts.md 5.2: `{"key":"status","value":{"stringValue":"error"}}`);
+ * - or `serviceStats[<service>].errorCount > 0`, which newer Tempo adds to
+ *   each result (TraceSearchMetadata's `serviceStats`, `{spanCount,
+ *   errorCount}`; not in contracts.md 5.2, so its absence is normal).
+ */
+function hasError(trace: Record<string, unknown>, service: string): boolean {
+  const stats = isRecord(trace.serviceStats)
+    ? trace.serviceStats[service]
+    : undefined;
+  if (isRecord(stats) && Number(stats.errorCount ?? 0) > 0) return true;
+  const spanSets = [
+    ...(Array.isArray(trace.spanSets) ? trace.spanSets : []),
+    ...(isRecord(trace.spanSet) ? [trace.spanSet] : []),
+  ];
+  return spanSets.some(
+    set =>
+      isRecord(set) &&
+      Array.isArray(set.spans) &&
+      set.spans.some(spanHasErrorStatus),
+  );
+}
+
+/**
+ * The traces section from ONE search of `/api/search` over the window:
+ * `{ <service> } | select(status)` (haven-common's
+ * `traceQueries().allWithStatus`), the service's 20 newest traces with up to
+ * {@link SPANS_PER_TRACE} of their spans each, every one with its status.
+ *
+ * Limitation: a trace is marked `error` only when Tempo reports it (see
+ * {@link hasError}). Without `serviceStats`, an error span that is not among
+ * the spans returned for its trace is missed and the trace shows as OK; the
+ * card's "Error traces" Grafana Explore link (`status = error`) is exact.
  */
 export async function readTraces(
   options: TempoOptions,
 ): Promise<TracesSection> {
   const { range } = options;
-  const queries = traceQueries(options.identity);
-  const search = (what: string, q: string) =>
-    getUpstreamJson({
-      service: 'Tempo',
-      configKey: 'haven.tempo',
-      upstream: options.upstream,
-      tenant: options.tenant,
-      path: '/api/search',
-      params: new URLSearchParams({
-        q,
-        limit: String(RECENT_TRACES),
-        // contracts.md 5.2: without start and end only the live store is searched.
-        start: String(Math.floor(range.startMs / 1000)),
-        end: String(Math.ceil(range.endMs / 1000)),
-      }),
-      what,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-  const [all, errors] = await Promise.all([
-    search('trace search', queries.all),
-    search('error-trace search', queries.errors),
-  ]);
-  const unexpected = (what: string) => (): never => {
+  const what = 'trace search';
+  const body = await getUpstreamJson({
+    service: 'Tempo',
+    configKey: 'haven.tempo',
+    upstream: options.upstream,
+    tenant: options.tenant,
+    path: '/api/search',
+    params: new URLSearchParams({
+      q: traceQueries(options.identity).allWithStatus,
+      limit: String(RECENT_TRACES),
+      spss: String(SPANS_PER_TRACE),
+      // contracts.md 5.2: without start and end only the live store is searched.
+      start: String(Math.floor(range.startMs / 1000)),
+      end: String(Math.ceil(range.endMs / 1000)),
+    }),
+    what,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+  });
+  const found = searchTraces(body, () => {
     throw new UpstreamError(
       `Tempo at ${options.upstream.url} answered the ${what} in an unexpected shape; check that haven.tempo.url points at Tempo itself`,
     );
-  };
-  // Tempo may write ids without leading zeros; compare them padded.
-  const normalId = (id: string) => id.toLowerCase().padStart(32, '0');
-  const errorIds = new Set(
-    searchTraces(errors, unexpected('error-trace search'))
-      .map(t => str(t.traceID))
-      .filter(id => TRACE_ID.test(id))
-      .map(normalId),
-  );
+  });
   const traces: TraceSummary[] = [];
-  for (const t of searchTraces(all, unexpected('trace search'))) {
+  for (const t of found) {
     const traceId = str(t.traceID);
     const start = nsToIso(t.startTimeUnixNano);
     if (!TRACE_ID.test(traceId) || !start) continue;
@@ -95,7 +128,7 @@ export async function readTraces(
       start,
       // protojson leaves out a zero durationMs.
       durationMs: Number.isFinite(durationMs) ? durationMs : 0,
-      error: errorIds.has(normalId(traceId)),
+      error: hasError(t, options.identity.serviceName),
     });
   }
   traces.sort((a, b) => b.start.localeCompare(a.start));

@@ -11,6 +11,9 @@ export {
   LOKI_SERVICE_NAME_LABEL,
   LOKI_SERVICE_NAMESPACE_LABEL,
   LOKI_ERROR_LINE_FILTER,
+  LOKI_LEVEL_LABEL,
+  LOKI_ERROR_LEVELS,
+  isErrorLevel,
 } from './logql';
 export type { LogqlMatchOp, LogqlMatcher, LogQueries } from './logql';
 export {

@@ -373,6 +373,16 @@ describe('TraceQL builders keep every value inside its own string', () => {
           op('}'),
         ]);
         expect(tokenize(q.all)).toEqual([op('{'), ...conditions, op('}')]);
+        expect(tokenize(q.allWithStatus)).toEqual([
+          op('{'),
+          ...conditions,
+          op('}'),
+          op('|'),
+          id('select'),
+          op('('),
+          id('status'),
+          op(')'),
+        ]);
         expect(tokenize(q.errors)).toEqual([
           op('{'),
           ...conditions,

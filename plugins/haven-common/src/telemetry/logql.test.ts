@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  isErrorLevel,
   logQueries,
   logqlString,
   parseStreamSelector,
@@ -143,6 +144,24 @@ describe('logQueries', () => {
     const q = logQueries(openWebUi);
     expect(() => q.volumeByLevel(range)).toThrow(InputError);
     expect(() => q.errorCount(range)).toThrow(InputError);
+  });
+
+  it('counts error, fatal and critical as errors, in any case, and nothing else', () => {
+    for (const level of ['error', 'fatal', 'critical', 'ERROR', 'Fatal']) {
+      expect(isErrorLevel(level)).toBe(true);
+    }
+    for (const level of [
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'unknown',
+      '',
+      'errors',
+      undefined,
+    ]) {
+      expect(isErrorLevel(level)).toBe(false);
+    }
   });
 
   it.each(['100ms', '30s', '5m', '1h', '7d'])('accepts range %j', range => {

@@ -45,6 +45,31 @@ export const LOKI_ERROR_LINE_FILTER = `|~ ${goQuotedString(
   'LogQL',
 )}`;
 
+/**
+ * The label Loki 3 puts a line's level in when it discovers one: structured
+ * metadata `detected_level`, one of `trace`, `debug`, `info`, `warn`,
+ * `error`, `fatal`, `critical` or `unknown` (Loki's
+ * `pkg/util/constants` `LevelLabel` and `LogLevel*`, v3.4; not in
+ * contracts.md). `volumeByLevel` groups by it.
+ * @public
+ */
+export const LOKI_LEVEL_LABEL = 'detected_level';
+
+/** The `detected_level` values that count as errors on the entity page. @public */
+export const LOKI_ERROR_LEVELS: readonly string[] = [
+  'error',
+  'fatal',
+  'critical',
+];
+
+/** Whether a `detected_level` value is an error level, in any case. @public */
+export function isErrorLevel(level: string | undefined): boolean {
+  return (
+    typeof level === 'string' &&
+    LOKI_ERROR_LEVELS.includes(level.trim().toLowerCase())
+  );
+}
+
 const SELECTOR_MAX_LENGTH = 2048;
 const SELECTOR_MAX_MATCHERS = 32;
 
@@ -264,7 +289,11 @@ export interface LogQueries {
   all: string;
   /** Lines that mention `error` in any case: `<selector> |~ "(?i)error"`. */
   errors: string;
-  /** `sum by (detected_level) (count_over_time(<selector> [<range>]))`. */
+  /**
+   * `sum by (detected_level) (count_over_time(<selector> [<range>]))`: one
+   * series per level, so the total and the error count (see
+   * {@link isErrorLevel}) come from one query.
+   */
   volumeByLevel: (range: string) => string;
   /** `sum(count_over_time(<selector> |~ "(?i)error" [<range>]))`. */
   errorCount: (range: string) => string;
@@ -278,8 +307,9 @@ export interface LogQueries {
  * index labels, but no level label or `detected_level` field, and an
  * OTLP log's severity lands in structured metadata only (contracts.md 4).
  * A line filter works whatever the ingestion config; it can over-match
- * (`0 errors`). `volumeByLevel` groups by Loki's `detected_level`, which is
- * an assumption to verify against the Loki in use [inf].
+ * (`0 errors`). `volumeByLevel` groups by Loki's `detected_level` (see
+ * {@link LOKI_LEVEL_LABEL}); with level discovery off every line lands in
+ * one series without the label.
  * @public
  */
 export function logQueries(identity: TelemetryIdentity): LogQueries {
@@ -289,7 +319,7 @@ export function logQueries(identity: TelemetryIdentity): LogQueries {
     all: selector,
     errors,
     volumeByLevel: range =>
-      `sum by (detected_level) (count_over_time(${selector} [${rangeOrThrow(
+      `sum by (${LOKI_LEVEL_LABEL}) (count_over_time(${selector} [${rangeOrThrow(
         range,
         'LogQL',
       )}]))`,

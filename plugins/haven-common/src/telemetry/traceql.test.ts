@@ -19,6 +19,7 @@ describe('TraceQL builders', () => {
     const q = traceQueries(openWebUi);
     expect(q.all).toBe(`{ ${filter} }`);
     expect(q.errors).toBe(`{ ${filter} && status = error }`);
+    expect(q.allWithStatus).toBe(`{ ${filter} } | select(status)`);
     expect(q.slow('1s')).toBe(`{ ${filter} && duration > 1s }`);
     expect(q.slow('250ms')).toBe(`{ ${filter} && duration > 250ms }`);
     expect(serviceTraceFilter({ serviceName: 'open-webui-voorbeeld' })).toBe(

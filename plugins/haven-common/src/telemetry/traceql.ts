@@ -88,6 +88,14 @@ export function traceIdOrThrow(traceId: string): string {
 export interface TraceQueries {
   /** Every span of the service. */
   all: string;
+  /**
+   * Every span of the service, each returned with its status:
+   * `{ <service> } | select(status)`. Tempo returns the selected attributes
+   * on the spans of each trace's `spanSets` (contracts.md 5.2 shows
+   * `{"key":"status","value":{"stringValue":"error"}}`), at most `spss` of
+   * them per trace, so one search finds the traces and whether they failed.
+   */
+  allWithStatus: string;
   /** The service's spans with `status = error`. */
   errors: string;
   /** The service's spans longer than `threshold`, for example `1s`. */
@@ -97,8 +105,10 @@ export interface TraceQueries {
 /** The entity's TraceQL searches. @public */
 export function traceQueries(identity: TelemetryIdentity): TraceQueries {
   const conditions = serviceConditions(identity);
+  const all = spanset(conditions);
   return {
-    all: spanset(conditions),
+    all,
+    allWithStatus: `${all} | select(status)`,
     errors: spanset([...conditions, 'status = error']),
     slow: threshold =>
       spanset([

@@ -2,6 +2,7 @@ export { havenApiRef, HavenClient } from './HavenClient';
 export { TELEMETRY_WINDOWS } from './types';
 export type {
   HavenApi,
+  LogBucket,
   LogsSection,
   TelemetryResponse,
   TelemetrySectionUnavailable,

@@ -45,12 +45,10 @@ const telemetry: TelemetryResponse = {
     status: 'ok',
     total: 1234,
     errors: 17,
+    levels: { info: 1100, error: 15, warn: 117, fatal: 2 },
     buckets: [
       { time: '2026-08-22T09:00:00Z', total: 600, errors: 2 },
       { time: '2026-08-22T09:30:00Z', total: 634, errors: 15 },
-    ],
-    recent: [
-      { time: '2026-08-22T09:59:00Z', line: 'level=error msg="db down"' },
     ],
   },
   traces: {
@@ -71,6 +69,14 @@ const telemetry: TelemetryResponse = {
         start: '2026-08-22T09:59:00Z',
         durationMs: 1530,
         error: true,
+      },
+      {
+        traceId: 'b1b2c3d4e5f60718293a4b5c6d7e8f91',
+        rootName: `POST /api/v1/chats/${'x'.repeat(200)}`,
+        rootService: 'orders',
+        start: '2026-08-22T09:57:00Z',
+        durationMs: 999.7,
+        error: false,
       },
     ],
   },
@@ -154,8 +160,10 @@ describe('ObservabilityCard', () => {
       within(failed as HTMLElement).getByText('Error'),
     ).toBeInTheDocument();
     expect(
-      within(failed as HTMLElement).getByText('1.53 s'),
+      within(failed as HTMLElement).getByText('1.5 s'),
     ).toBeInTheDocument();
+    // 999.7 ms rounds up to a second, written as one
+    expect(within(table).getByText('1.0 s')).toBeInTheDocument();
 
     const link = within(failed as HTMLElement).getByRole('link', {
       name: TRACE_ERR.slice(0, 12),
@@ -169,6 +177,37 @@ describe('ObservabilityCard', () => {
       datasourceUid: 'tempo-uid',
       query: { queryType: 'traceql', query: TRACE_ERR },
     });
+  });
+
+  it('keeps Started, Duration, Status and Trace narrow and fixed, cutting long root span names', async () => {
+    await render({ haven: resolved() });
+    const table = await screen.findByRole('table', { name: 'Recent traces' });
+    expect(table).toHaveStyle({ tableLayout: 'fixed' });
+    const header = (name: string | RegExp) =>
+      within(table).getByRole('columnheader', { name });
+    expect(header('Root span').style.width).toBe('');
+    expect(header('Started (UTC)')).toHaveStyle({ width: '7.5rem' });
+    expect(header('Duration')).toHaveStyle({ width: '5rem' });
+    expect(header('Duration')).toHaveStyle({ textAlign: 'right' });
+    expect(header('Status')).toHaveStyle({ width: '5.5rem' });
+    expect(header('Trace')).toHaveStyle({ width: '8rem' });
+
+    const long = within(table).getByText(/^POST \/api\/v1\/chats\/x+$/);
+    expect(long).toHaveStyle({
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+      whiteSpace: 'nowrap',
+    });
+    expect(long).toHaveAttribute('title', long.textContent);
+    const row = long.closest('tr') as HTMLElement;
+    const [root, started, duration, status] = within(row).getAllByRole('cell');
+    // the root span's service is beneath its name, not in a column of its own
+    expect(root).toHaveTextContent(/orders$/);
+    expect(started).toHaveTextContent('08-22 09:57:00');
+    expect(started).toHaveAttribute('title', '2026-08-22 09:57:00 UTC');
+    expect(duration).toHaveTextContent('1.0 s');
+    expect(duration).toHaveStyle({ textAlign: 'right' });
+    expect(status).toHaveTextContent('OK');
   });
 
   it('shows log volume: totals and one bar per bucket', async () => {
@@ -186,10 +225,10 @@ describe('ObservabilityCard', () => {
       'title',
       '2026-08-22 09:30:00 UTC: 634 lines, 15 errors',
     );
-    // The card leaves the log lines to the tab.
-    expect(
-      screen.queryByText('level=error msg="db down"'),
-    ).not.toBeInTheDocument();
+    // per level, most severe first, each with its word
+    expect(screen.getByLabelText('Log lines per level')).toHaveTextContent(
+      'fatal 2 · error 15 · warn 117 · info 1100',
+    );
   });
 
   it("links to Grafana Explore with the configured datasources and the service's queries", async () => {
@@ -259,6 +298,41 @@ describe('ObservabilityCard', () => {
     expect(await screen.findByText('GET /api/orders')).toBeInTheDocument();
   });
 
+  it('says which upstream is down and what it answered', async () => {
+    await render({
+      haven: {
+        getTelemetry: jest.fn().mockResolvedValue({
+          ...telemetry,
+          logs: {
+            status: 'error',
+            message:
+              'Loki at http://127.0.0.1:7104 answered HTTP 503 to the log-volume query; Loki is overloaded or down; try again later',
+          },
+          traces: {
+            status: 'error',
+            message:
+              'Tempo at http://127.0.0.1:7105 answered HTTP 503 to the trace search; Tempo is overloaded or down; try again later',
+          },
+        }),
+      },
+    });
+    expect(
+      await screen.findByText(/Traces could not be read from Tempo/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Tempo at http:\/\/127\.0\.0\.1:7105 answered HTTP 503/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Logs could not be read from Loki/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Loki at http:\/\/127\.0\.0\.1:7104 answered HTTP 503/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Recent traces' }),
+    ).not.toBeInTheDocument();
+  });
+
   it("shows each section's own failure", async () => {
     await render({
       haven: {
@@ -307,10 +381,30 @@ describe('ObservabilityCard', () => {
 });
 
 describe('ObservabilityContent', () => {
-  it('also shows the newest log lines', async () => {
-    await render({ haven: resolved(), element: <ObservabilityContent /> });
-    expect(
-      await screen.findByText('level=error msg="db down"'),
-    ).toBeInTheDocument();
+  it('shows more traces than the card', async () => {
+    const many: TelemetryResponse = {
+      ...telemetry,
+      traces: {
+        status: 'ok',
+        traces: Array.from({ length: 8 }, (_, i) => ({
+          traceId: `c${String(i).padStart(31, '0')}`,
+          rootName: `GET /page/${i}`,
+          rootService: 'orders',
+          start: '2026-08-22T09:58:00Z',
+          durationMs: 10,
+          error: false,
+        })),
+      },
+    };
+    const haven = { getTelemetry: jest.fn().mockResolvedValue(many) };
+    const rows = async () =>
+      within(
+        await screen.findByRole('table', { name: 'Recent traces' }),
+      ).getAllByRole('row').length - 1;
+    const card = await render({ haven });
+    expect(await rows()).toBe(5);
+    card.unmount();
+    await render({ haven, element: <ObservabilityContent /> });
+    expect(await rows()).toBe(8);
   });
 });

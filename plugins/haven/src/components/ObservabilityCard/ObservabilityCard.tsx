@@ -45,8 +45,7 @@ export function ObservabilityCard() {
 }
 
 /**
- * The Observability tab: the card's content with more traces and the newest
- * log lines.
+ * The Observability tab: the card's content with more traces.
  * @public
  */
 export function ObservabilityContent() {

@@ -19,11 +19,12 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useTheme } from '@material-ui/core/styles';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
 import { useMemo, useState, type ReactNode } from 'react';
 import { havenApiRef } from '../../api/HavenClient';
 import {
   TELEMETRY_WINDOWS,
+  type LogBucket,
   type LogsSection,
   type TelemetrySectionUnavailable,
   type TelemetryWindow,
@@ -34,10 +35,10 @@ import { formatTime } from '../common/time';
 import { useAsyncValue } from '../common/useAsyncValue';
 import { readGrafanaLinkSettings } from './grafanaConfig';
 
-/** How much each variant shows. */
+/** How many traces each variant shows. */
 const LIMITS = {
-  card: { traces: 5, logLines: 0 },
-  content: { traces: 50, logLines: 50 },
+  card: { traces: 5 },
+  content: { traces: 50 },
 };
 
 type Variant = keyof typeof LIMITS;
@@ -70,9 +71,39 @@ function Unavailable(props: {
   );
 }
 
+/** `42 ms`, `1.5 s`, `12.3 s`: short enough for a narrow column. */
 function formatDurationMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  const rounded = Math.round(ms);
+  if (rounded < 1000) return `${rounded} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** `08-22 09:30:05`: the start of a trace in a narrow column (UTC, as the header says). */
+function formatShortTime(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return value;
+  return new Date(ms).toISOString().slice(5, 19).replace('T', ' ');
+}
+
+/*
+ * The traces table lays its columns out fixed: the root span (its name, and
+ * its service beneath) takes what the others leave and cuts long names with
+ * an ellipsis (the whole name is its title), so Started, Duration, Status
+ * and Trace keep their narrow widths whatever the span names are.
+ */
+const useTraceTableStyles = makeStyles({
+  table: { tableLayout: 'fixed', width: '100%' },
+  clip: {
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  narrow: { whiteSpace: 'nowrap', paddingLeft: 8, paddingRight: 8 },
+  started: { width: '7.5rem' },
+  duration: { width: '5rem' },
+  status: { width: '5.5rem' },
+  trace: { width: '8rem', fontFamily: 'monospace' },
+});
 
 function traceLink(
   links: TelemetryLinks | undefined,
@@ -92,6 +123,7 @@ function Traces(props: {
   limit: number;
 }) {
   const { section, links, timeWindow, limit } = props;
+  const classes = useTraceTableStyles();
   if (section.status !== 'ok') {
     return <Unavailable what="Traces" upstream="Tempo" section={section} />;
   }
@@ -103,34 +135,66 @@ function Traces(props: {
     );
   }
   return (
-    <Table size="small" aria-label="Recent traces">
+    <Table size="small" aria-label="Recent traces" className={classes.table}>
       <TableHead>
         <TableRow>
           <TableCell>Root span</TableCell>
-          <TableCell>Service</TableCell>
-          <TableCell>Started</TableCell>
-          <TableCell>Duration</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Trace</TableCell>
+          <TableCell className={`${classes.started} ${classes.narrow}`}>
+            Started (UTC)
+          </TableCell>
+          <TableCell
+            align="right"
+            className={`${classes.duration} ${classes.narrow}`}
+          >
+            Duration
+          </TableCell>
+          <TableCell className={`${classes.status} ${classes.narrow}`}>
+            Status
+          </TableCell>
+          <TableCell className={`${classes.trace} ${classes.narrow}`}>
+            Trace
+          </TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {section.traces.slice(0, limit).map(trace => {
           const href = traceLink(links, trace.traceId);
           const shortId = trace.traceId.slice(0, 12);
+          const rootName = trace.rootName || '(no root span)';
           return (
             <TableRow key={trace.traceId}>
-              <TableCell>{trace.rootName || '(no root span)'}</TableCell>
-              <TableCell>{trace.rootService}</TableCell>
-              <TableCell>{formatTime(trace.start)}</TableCell>
-              <TableCell>{formatDurationMs(trace.durationMs)}</TableCell>
               <TableCell>
+                <div className={classes.clip} title={rootName}>
+                  {rootName}
+                </div>
+                {trace.rootService && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    component="div"
+                    className={classes.clip}
+                    title={trace.rootService}
+                  >
+                    {trace.rootService}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell
+                className={classes.narrow}
+                title={formatTime(trace.start)}
+              >
+                {formatShortTime(trace.start)}
+              </TableCell>
+              <TableCell align="right" className={classes.narrow}>
+                {formatDurationMs(trace.durationMs)}
+              </TableCell>
+              <TableCell className={classes.narrow}>
                 <StateLabel
                   tone={trace.error ? 'error' : 'ok'}
                   label={trace.error ? 'Error' : 'OK'}
                 />
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.narrow}>
                 {href ? (
                   <ExternalLink href={href}>{shortId}</ExternalLink>
                 ) : (
@@ -145,9 +209,7 @@ function Traces(props: {
   );
 }
 
-function LogVolume(props: {
-  buckets: Array<{ time: string; total: number; errors: number }>;
-}) {
+function LogVolume(props: { buckets: LogBucket[] }) {
   const theme = useTheme();
   const { buckets } = props;
   if (buckets.length === 0) return null;
@@ -190,40 +252,48 @@ function LogVolume(props: {
   );
 }
 
-function Logs(props: {
-  section: LogsSection;
-  timeWindow: TelemetryWindow;
-  lineLimit: number;
-}) {
-  const { section, timeWindow, lineLimit } = props;
+/** Loki's levels, most severe first; others follow by name. */
+const LEVEL_ORDER = [
+  'critical',
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'unknown',
+];
+
+function levelRank(level: string): number {
+  const rank = LEVEL_ORDER.indexOf(level);
+  return rank < 0 ? LEVEL_ORDER.length : rank;
+}
+
+function Logs(props: { section: LogsSection; timeWindow: TelemetryWindow }) {
+  const { section, timeWindow } = props;
   if (section.status !== 'ok') {
     return <Unavailable what="Logs" upstream="Loki" section={section} />;
   }
+  const levels = Object.entries(section.levels ?? {})
+    .filter(([, count]) => count > 0)
+    .sort(([a], [b]) => levelRank(a) - levelRank(b) || a.localeCompare(b));
   return (
     <>
       <Typography variant="body2">
         <strong>{section.total}</strong> log lines,{' '}
         <strong>{section.errors}</strong> errors in the last {timeWindow}
       </Typography>
-      <LogVolume buckets={section.buckets} />
-      {lineLimit > 0 && section.recent.length > 0 && (
-        <Box
-          component="ul"
-          mt={2}
-          p={0}
-          aria-label="Recent log lines"
-          style={{ listStyle: 'none', fontFamily: 'monospace', fontSize: 12 }}
+      {levels.length > 0 && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="p"
+          aria-label="Log lines per level"
         >
-          {section.recent.slice(0, lineLimit).map((entry, i) => (
-            <li key={`${entry.time}-${i}`}>
-              <Typography variant="caption" color="textSecondary">
-                {formatTime(entry.time)}
-              </Typography>{' '}
-              {entry.line}
-            </li>
-          ))}
-        </Box>
+          {levels.map(([level, count]) => `${level} ${count}`).join(' · ')}
+        </Typography>
       )}
+      <LogVolume buckets={section.buckets} />
     </>
   );
 }
@@ -380,11 +450,7 @@ export function ObservabilityView(props: { entity: Entity; variant: Variant }) {
             limit={limits.traces}
           />
           <SectionTitle>Log volume</SectionTitle>
-          <Logs
-            section={data.value.logs}
-            timeWindow={timeWindow}
-            lineLimit={limits.logLines}
-          />
+          <Logs section={data.value.logs} timeWindow={timeWindow} />
         </>
       )}
     </>
