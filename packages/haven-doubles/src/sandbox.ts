@@ -1,4 +1,8 @@
-import { createKubernetesDouble } from './kubernetes/kubernetesDouble';
+import {
+  createKubernetesDouble,
+  type KubernetesDouble,
+} from './kubernetes/kubernetesDouble';
+import { startFleetSync } from './flux/fleetSync';
 import { sandboxClusterObjects } from './kubernetes/sandboxCluster';
 import { serveOnLoopback } from './http/loopback';
 import {
@@ -110,10 +114,16 @@ export async function startSandboxDoubles(
   // ESO's refreshTime with Vault's updated_time (kubernetes/sandboxCluster.ts).
   const k8s = SANDBOX_DOUBLES.kubernetes;
   const objects = sandboxClusterObjects(new Date());
+  let cluster: KubernetesDouble | undefined;
   const kubernetes = await serveOnLoopback(
-    origin =>
-      createKubernetesDouble({ baseUrl: origin, token: k8s.token, objects })
-        .handlers,
+    origin => {
+      cluster = createKubernetesDouble({
+        baseUrl: origin,
+        token: k8s.token,
+        objects,
+      });
+      return cluster.handlers;
+    },
     { port: options.anyPort ? 0 : k8s.port, name: 'Kubernetes API' },
   );
   const g = SANDBOX_DOUBLES.github;
@@ -123,8 +133,17 @@ export async function startSandboxDoubles(
       token: g.token,
       login: g.login,
       repositories: [fleetRepositorySeed()],
+      // "Pull request" links lead to the double's own page, with a Merge button.
+      pullRequestPages: true,
     },
   );
+  // Flux's stand-in: what a merge to the fleet branch applies to the cluster.
+  const flux = startFleetSync({
+    github: github.double,
+    vault: vault.double,
+    cluster: cluster!,
+    kvMount: v.kvMount,
+  });
   // Loki and Tempo hold sandboxTelemetrySeed as of now (loki/sandboxTelemetry.ts).
   const loki = await startLokiDoubleOnLoopback(
     options.anyPort ? 0 : SANDBOX_DOUBLES.loki.port,
@@ -142,6 +161,7 @@ export async function startSandboxDoubles(
       tempo: tempo.url,
     },
     stop: async () => {
+      flux.stop();
       await Promise.all(servers.map(s => s.close()));
     },
   };
