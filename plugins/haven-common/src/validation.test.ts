@@ -4,7 +4,9 @@ import {
   assertDnsLabel,
   assertVaultPath,
   assertVaultPathSegment,
+  assertTenantId,
   dnsLabelProblems,
+  tenantIdProblems,
   vaultPathProblems,
 } from './validation';
 
@@ -160,5 +162,53 @@ describe('DNS-1123 labels', () => {
     expect(dnsLabelProblems('-x')[0]).toContain(
       'start and end with a letter or digit',
     );
+  });
+});
+
+describe('tenant IDs (X-Scope-OrgID)', () => {
+  const allowed = /^[A-Za-z0-9!._*'()-]{1,150}$/;
+
+  it('accept generated IDs of the allowed characters', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .stringMatching(/^[A-Za-z0-9!._*'()-]{1,150}$/)
+          .filter(s => s !== '.' && s !== '..'),
+        id => {
+          expect(assertTenantId(id, 'tenant')).toBe(id);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('reject generated IDs with any other character, as InputError', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .string({ minLength: 0, maxLength: 160 })
+          .filter(s => !allowed.test(s)),
+        id => {
+          expect(() => assertTenantId(id, 'tenant')).toThrow(InputError);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("refuse '.', '..', '|', over-long and empty IDs, saying why", () => {
+    expect(tenantIdProblems('.')[0]).toContain("'.' and '..' are refused");
+    expect(tenantIdProblems('..')[0]).toContain("'.' and '..' are refused");
+    expect(tenantIdProblems('team-a|team-b')[0]).toContain(
+      'must name one tenant',
+    );
+    expect(tenantIdProblems('a'.repeat(151))).toEqual([
+      'must be at most 150 characters (has 151)',
+    ]);
+    expect(tenantIdProblems('')).toEqual(['must not be empty']);
+    expect(() => assertTenantId('team a', 'tenancy.defaultTenant')).toThrow(
+      `Invalid tenancy.defaultTenant: "team a" may contain only letters, digits and ! - _ . * ' ( ) (e.g. team-a)`,
+    );
+    expect(tenantIdProblems("Team_A.(prod)*'!")).toEqual([]);
   });
 });

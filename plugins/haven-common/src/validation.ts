@@ -293,3 +293,47 @@ export function assertValid(
   assertNoProblems(problems(value), field);
   return value;
 }
+
+/*
+ * Tenant IDs: the X-Scope-OrgID Loki, Mimir and Tempo accept. Their shared
+ * rule (dskit tenant.ValidTenantID, used by all three): 1 to 150 characters
+ * from letters, digits and `! - _ . * ' ( )`, and never `.` or `..` (a tenant
+ * ID names a folder in object storage). `|` separates tenants in a
+ * multi-tenant query; it is refused here on purpose, since a tenant we write
+ * to or read from is always exactly one.
+ */
+
+/** One Loki/Mimir/Tempo tenant ID (X-Scope-OrgID), without `|`. @public */
+export const TENANT_ID = /^[A-Za-z0-9!._*'()-]{1,150}$/;
+
+/** What is wrong with a tenant ID (X-Scope-OrgID), if anything. @public */
+export function tenantIdProblems(value: string): string[] {
+  if (value.length === 0) return ['must not be empty'];
+  if (value.length > 150) {
+    return [`must be at most 150 characters (has ${value.length})`];
+  }
+  if (value === '.' || value === '..') {
+    return [`${show(value)} is not a tenant ID ('.' and '..' are refused)`];
+  }
+  if (value.includes('|')) {
+    return [
+      `${show(
+        value,
+      )} must name one tenant: '|' joins tenants in a multi-tenant query`,
+    ];
+  }
+  if (!TENANT_ID.test(value)) {
+    return [
+      `${show(
+        value,
+      )} may contain only letters, digits and ! - _ . * ' ( ) (e.g. team-a)`,
+    ];
+  }
+  return [];
+}
+
+/** Throws InputError unless `value` is one tenant ID (see tenantIdProblems). @public */
+export function assertTenantId(value: string, field: string): string {
+  assertNoProblems(tenantIdProblems(value), field);
+  return value;
+}

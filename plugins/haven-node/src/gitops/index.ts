@@ -26,8 +26,12 @@ export {
 export {
   buildObservabilityStack,
   clusterRoot,
+  observabilityDatasources,
   observabilityEndpoints,
   OBSERVABILITY_CHARTS,
+  tenantDatasourceUids,
   type DatasourceUids,
   type ObservabilityStackInput,
+  type ObservabilityTenancy,
+  type TenantDatasources,
 } from './observabilityStack';

@@ -4,7 +4,9 @@ import type { IExternalSecret } from '@kubernetes-models/external-secrets/extern
 import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
+import { InputError } from '@backstage/errors';
 import type { HavenGitopsCluster } from '../config';
+import { planTenantRoutes, type TeamTenant } from '../observability/tenancy';
 import {
   fluxKustomization,
   type DeliveryFile,
@@ -14,7 +16,8 @@ import {
 /*
  * The cluster's telemetry stack as typed Flux and ESO objects: Loki, Tempo
  * and Mimir on S3-compatible object storage, Alloy receiving OTLP, Grafana
- * with fixed datasource UIDs. Chart homes and versions follow
+ * with fixed datasource UIDs (a set per tenant under per-team tenancy, see
+ * observability/tenancy.ts and observability/clusterPipeline.ts). Chart homes and versions follow
  * shared/reference/README.md ("Where the charts live now"); every value key
  * is checked against the chart's own values in the tests.
  */
@@ -24,6 +27,118 @@ export interface DatasourceUids {
   loki: string;
   tempo: string;
   mimir: string;
+}
+
+/** How the stack's backends separate data (X-Scope-OrgID). @public */
+export type ObservabilityTenancy =
+  | { mode: 'single' }
+  | { mode: 'multi'; tenant: string }
+  | {
+      mode: 'per-team';
+      teams: readonly TeamTenant[];
+      /** Tenant of namespaces no team lists; its datasources keep the configured UIDs. */
+      defaultTenant: string;
+    };
+
+/** Grafana datasource UIDs: 1 to 40 letters, digits, '-' and '_'. */
+const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** FNV-1a, 32 bits, of the string's UTF-16 code units, as 8 hex digits. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The datasource UIDs of one tenant under per-team tenancy: each configured
+ * UID plus "-<tenant>" (haven-loki-team-a), or, when the tenant holds
+ * characters a Grafana UID cannot (`! . * ' ( )`) or the result would pass
+ * Grafana's 40 characters, the tenant with those characters as "_", cut to
+ * fit, and 8 hex digits of its FNV-1a hash (haven-loki-team_a-1a2b3c4d).
+ * Plain string arithmetic, so the entity page can derive the same UIDs in
+ * the browser. The default tenant does not go through this: it keeps the
+ * configured UIDs.
+ * @public
+ */
+export function tenantDatasourceUids(
+  uids: DatasourceUids,
+  tenant: string,
+): DatasourceUids {
+  const derive = (uid: string): string => {
+    const readable = `${uid}-${tenant}`;
+    if (GRAFANA_UID.test(readable)) return readable;
+    const hash = fnv1a(tenant);
+    const room = 40 - uid.length - hash.length - 2;
+    const part = tenant.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, room);
+    const derived = part ? `${uid}-${part}-${hash}` : `${uid}-${hash}`;
+    if (!GRAFANA_UID.test(derived)) {
+      throw new InputError(
+        `Datasource UID ${JSON.stringify(
+          uid,
+        )} leaves no room for a tenant suffix within Grafana's 40 characters; shorten haven.grafana.datasources`,
+      );
+    }
+    return derived;
+  };
+  return {
+    loki: derive(uids.loki),
+    tempo: derive(uids.tempo),
+    mimir: derive(uids.mimir),
+  };
+}
+
+/** One tenant's set of datasources: the header they send and their UIDs. @public */
+export interface TenantDatasources {
+  /** undefined: no X-Scope-OrgID (single tenancy). */
+  tenant?: string;
+  uids: DatasourceUids;
+  /** Appended to the datasource names ("Loki (team-a)"); undefined for the default set. */
+  nameSuffix?: string;
+}
+
+/**
+ * The Grafana datasource sets the stack provisions: one for single and
+ * multi tenancy (the configured UIDs), one per tenant for per-team tenancy,
+ * the default tenant first with the configured UIDs. Throws InputError on
+ * invalid teams (planTenantRoutes) or clashing UIDs.
+ * @public
+ */
+export function observabilityDatasources(
+  tenancy: ObservabilityTenancy,
+  uids: DatasourceUids,
+): TenantDatasources[] {
+  if (tenancy.mode === 'single') return [{ uids }];
+  if (tenancy.mode === 'multi') return [{ tenant: tenancy.tenant, uids }];
+  const sets = planTenantRoutes(tenancy).map(route =>
+    route.isDefault
+      ? { tenant: route.tenant, uids }
+      : {
+          tenant: route.tenant,
+          uids: tenantDatasourceUids(uids, route.tenant),
+          nameSuffix: ` (${route.tenant})`,
+        },
+  );
+  const seen = new Map<string, string>();
+  for (const set of sets) {
+    for (const uid of Object.values(set.uids)) {
+      const other = seen.get(uid);
+      if (other !== undefined) {
+        throw new InputError(
+          `Tenants ${JSON.stringify(other)} and ${JSON.stringify(
+            set.tenant,
+          )} would share the Grafana datasource UID ${JSON.stringify(
+            uid,
+          )}; rename one of them`,
+        );
+      }
+      seen.set(uid, set.tenant);
+    }
+  }
+  return sets;
 }
 
 /** Chart sources and pinned versions. @public */
@@ -73,8 +188,12 @@ export interface ObservabilityStackInput {
     forcePathStyle: boolean;
   };
   retention: { logs: string; metrics: string; traces: string };
-  /** One tenant for everyone (auth off), or multi-tenant backends with this default tenant. */
-  tenancy: { mode: 'single' } | { mode: 'multi'; tenant: string };
+  /**
+   * One tenant for everyone (auth off); multi-tenant backends with one
+   * shared tenant; or a tenant per team, its namespaces routed there by
+   * Alloy and a set of Grafana datasources per tenant.
+   */
+  tenancy: ObservabilityTenancy;
   modes: {
     loki: 'monolithic' | 'distributed';
     tempo: 'monolithic' | 'distributed';
@@ -99,6 +218,10 @@ export interface ObservabilityStackInput {
   /** The Alloy configuration text (rendered from typed components). */
   alloyConfig: string;
 }
+
+/** Resource attributes Mimir copies onto every series it takes in over OTLP. */
+const MIMIR_PROMOTED_ATTRIBUTES =
+  'service.name,service.namespace,deployment.environment.name';
 
 const LABEL = 'app.kubernetes.io/part-of';
 const PART_OF = 'haven-observability';
@@ -200,7 +323,7 @@ function lokiValues(input: ObservabilityStackInput): Record<string, unknown> {
   return {
     deploymentMode: mono ? 'Monolithic' : 'Distributed',
     loki: {
-      auth_enabled: input.tenancy.mode === 'multi',
+      auth_enabled: input.tenancy.mode !== 'single',
       commonConfig: { replication_factor: mono ? 1 : 3 },
       schemaConfig: {
         configs: [
@@ -264,7 +387,7 @@ function tempoValues(input: ObservabilityStackInput): Record<string, unknown> {
     return {
       tempo: {
         retention: input.retention.traces,
-        multitenancyEnabled: input.tenancy.mode === 'multi',
+        multitenancyEnabled: input.tenancy.mode !== 'single',
         storage: { trace: { backend: 's3', s3 } },
         receivers: {
           otlp: {
@@ -280,7 +403,7 @@ function tempoValues(input: ObservabilityStackInput): Record<string, unknown> {
     };
   }
   return {
-    multitenancyEnabled: input.tenancy.mode === 'multi',
+    multitenancyEnabled: input.tenancy.mode !== 'single',
     storage: { trace: { backend: 's3', s3 } },
     // Tempo 3: retention is a job of the backend scheduler (chart 3.3.0 values).
     backendScheduler: {
@@ -310,7 +433,7 @@ function mimirValues(input: ObservabilityStackInput): Record<string, unknown> {
     },
     mimir: {
       structuredConfig: {
-        multitenancy_enabled: input.tenancy.mode === 'multi',
+        multitenancy_enabled: input.tenancy.mode !== 'single',
         common: {
           storage: {
             backend: 's3',
@@ -327,7 +450,16 @@ function mimirValues(input: ObservabilityStackInput): Record<string, unknown> {
         alertmanager_storage: {
           s3: { bucket_name: bucket(input, 'mimir-alertmanager') },
         },
-        limits: { compactor_blocks_retention_period: input.retention.metrics },
+        limits: {
+          compactor_blocks_retention_period: input.retention.metrics,
+          // Mimir's OTLP endpoint maps service.name and service.namespace to
+          // `job` and keeps other resource attributes only in target_info;
+          // promoted ones become labels of every series. Experimental,
+          // a comma-separated string (flagext.StringSliceCSV): grafana/mimir
+          // pkg/util/validation/limits.go, `promote_otel_resource_attributes`,
+          // -distributor.otel-promote-resource-attributes.
+          promote_otel_resource_attributes: MIMIR_PROMOTED_ATTRIBUTES,
+        },
       },
     },
   };
@@ -348,19 +480,17 @@ function alloyValues(input: ObservabilityStackInput): Record<string, unknown> {
   };
 }
 
-/** Grafana: datasources with fixed UIDs and trace <-> log links. */
-function grafanaValues(
-  input: ObservabilityStackInput,
-): Record<string, unknown> {
-  const e = observabilityEndpoints(input);
-  const uids = input.datasourceUids;
-  const tenantHeader =
-    input.tenancy.mode === 'multi'
-      ? {
-          jsonData: { httpHeaderName1: 'X-Scope-OrgID' },
-          secureJsonData: { httpHeaderValue1: input.tenancy.tenant },
-        }
-      : { jsonData: {}, secureJsonData: undefined };
+/**
+ * One tenant's Loki, Tempo and Mimir datasources, linked to each other only:
+ * logs -> trace, trace -> logs, service map and exemplars stay inside the
+ * tenant. With a tenant, every datasource sends it as X-Scope-OrgID (Grafana
+ * provisioning: jsonData.httpHeaderName1 + secureJsonData.httpHeaderValue1).
+ */
+function tenantDatasources(
+  set: TenantDatasources,
+  e: ReturnType<typeof observabilityEndpoints>,
+): Array<Record<string, unknown>> {
+  const { uids } = set;
   const ds = (
     name: string,
     type: string,
@@ -368,17 +498,64 @@ function grafanaValues(
     url: string,
     jsonData: Record<string, unknown>,
   ) => ({
-    name,
+    name: `${name}${set.nameSuffix ?? ''}`,
     type,
     uid,
     url,
     access: 'proxy',
     editable: false,
-    jsonData: { ...tenantHeader.jsonData, ...jsonData },
-    ...(tenantHeader.secureJsonData
-      ? { secureJsonData: tenantHeader.secureJsonData }
+    jsonData: {
+      ...(set.tenant !== undefined ? { httpHeaderName1: 'X-Scope-OrgID' } : {}),
+      ...jsonData,
+    },
+    ...(set.tenant !== undefined
+      ? { secureJsonData: { httpHeaderValue1: set.tenant } }
       : {}),
   });
+  return [
+    ds('Loki', 'loki', uids.loki, e.loki, {
+      // Logs -> trace: the trace id Loki keeps as structured metadata.
+      derivedFields: [
+        {
+          name: 'TraceID',
+          matcherType: 'label',
+          matcherRegex: 'trace_id',
+          datasourceUid: uids.tempo,
+          url: '$${__value.raw}',
+          urlDisplayLabel: 'Trace',
+        },
+      ],
+    }),
+    ds('Tempo', 'tempo', uids.tempo, e.tempoQuery, {
+      // Trace -> logs of the same service.
+      tracesToLogsV2: {
+        datasourceUid: uids.loki,
+        spanStartTimeShift: '-5m',
+        spanEndTimeShift: '5m',
+        filterByTraceID: true,
+        customQuery: false,
+        tags: [{ key: 'service.name', value: 'service_name' }],
+      },
+      serviceMap: { datasourceUid: uids.mimir },
+      nodeGraph: { enabled: true },
+    }),
+    ds('Mimir', 'prometheus', uids.mimir, `${e.mimir}/prometheus`, {
+      exemplarTraceIdDestinations: [
+        { name: 'trace_id', datasourceUid: uids.tempo },
+      ],
+    }),
+  ];
+}
+
+/** Grafana: datasources with fixed UIDs and trace <-> log links, per tenant. */
+function grafanaValues(
+  input: ObservabilityStackInput,
+): Record<string, unknown> {
+  const e = observabilityEndpoints(input);
+  const datasources = observabilityDatasources(
+    input.tenancy,
+    input.datasourceUids,
+  ).flatMap(set => tenantDatasources(set, e));
   const g = input.grafana;
   return {
     admin: {
@@ -387,42 +564,7 @@ function grafanaValues(
       passwordKey: 'admin-password',
     },
     datasources: {
-      'datasources.yaml': {
-        apiVersion: 1,
-        datasources: [
-          ds('Loki', 'loki', uids.loki, e.loki, {
-            // Logs -> trace: the trace id Loki keeps as structured metadata.
-            derivedFields: [
-              {
-                name: 'TraceID',
-                matcherType: 'label',
-                matcherRegex: 'trace_id',
-                datasourceUid: uids.tempo,
-                url: '$${__value.raw}',
-                urlDisplayLabel: 'Trace',
-              },
-            ],
-          }),
-          ds('Tempo', 'tempo', uids.tempo, e.tempoQuery, {
-            // Trace -> logs of the same service.
-            tracesToLogsV2: {
-              datasourceUid: uids.loki,
-              spanStartTimeShift: '-5m',
-              spanEndTimeShift: '5m',
-              filterByTraceID: true,
-              customQuery: false,
-              tags: [{ key: 'service.name', value: 'service_name' }],
-            },
-            serviceMap: { datasourceUid: uids.mimir },
-            nodeGraph: { enabled: true },
-          }),
-          ds('Mimir', 'prometheus', uids.mimir, `${e.mimir}/prometheus`, {
-            exemplarTraceIdDestinations: [
-              { name: 'trace_id', datasourceUid: uids.tempo },
-            ],
-          }),
-        ],
-      },
+      'datasources.yaml': { apiVersion: 1, datasources },
     },
     ...(g.hostname
       ? {

@@ -7,6 +7,7 @@ import {
   call,
   discoveryRelabel,
   exportOf,
+  filterProcessor,
   kubernetesDiscovery,
   kubernetesLogSource,
   lokiWrite,
@@ -21,7 +22,7 @@ import {
   type AlloyRefPath,
   type AlloyValue,
 } from './alloy';
-import { readAlloy } from './alloyWiring';
+import { checkAlloyWiring, readAlloy } from './alloyWiring';
 import { clusterAlloyPipeline, podLabelMeta } from './clusterPipeline';
 
 const CLUSTER = {
@@ -610,5 +611,99 @@ describe('typed builders', () => {
       body: values.map((v, i) => attr(`v${i}`, v)),
     };
     expect(readBack(renderAlloy([c]))).toEqual([c]);
+  });
+
+  it('writes otelcol.processor.filter condition blocks as the filter docs describe them', () => {
+    const conditions = ['resource.attributes["service.namespace"] == "shop"'];
+    const filter = filterProcessor({
+      label: 'shop',
+      errorMode: 'ignore',
+      traces: [{ conditions }],
+      metrics: [{ context: 'resource', conditions }],
+      logs: [{ conditions }],
+      output: { logs: [ref('otelcol.exporter.otlphttp.loki.input')] },
+    });
+    const text = renderAlloy([filter]);
+    expect(text).toContain(
+      [
+        'otelcol.processor.filter "shop" {',
+        '  error_mode = "ignore"',
+        '',
+        '  trace_conditions {',
+        '    conditions = [`resource.attributes["service.namespace"] == "shop"`]',
+        '  }',
+        '',
+        '  metric_conditions {',
+        '    context    = "resource"',
+        '    conditions = [`resource.attributes["service.namespace"] == "shop"`]',
+        '  }',
+      ].join('\n'),
+    );
+    expect(readBack(text)).toEqual([filter]);
+    // Its input is an otelcol.Consumer for every signal (catalog entry).
+    const batch = batchProcessor({
+      label: 'b',
+      output: { traces: [exportOf(filter, 'input')] },
+    });
+    expect(batch.body).toHaveLength(1);
+  });
+
+  it('refuses a filter that drops nothing, an empty condition and a context its signal lacks', () => {
+    const output = { logs: [ref('otelcol.exporter.otlphttp.loki.input')] };
+    expect(() => filterProcessor({ label: 'f', output })).toThrow(
+      /no conditions, so it would drop nothing/,
+    );
+    expect(() =>
+      filterProcessor({ label: 'f', logs: [{ conditions: [' '] }], output }),
+    ).toThrow(/needs at least one non-empty condition/);
+    expect(() =>
+      filterProcessor({
+        label: 'f',
+        logs: [{ context: 'span', conditions: ['true'] }],
+        output,
+      }),
+    ).toThrow('log_conditions takes context resource, log, not "span"');
+  });
+
+  it('lets checkAlloyWiring know the filter: a filter nothing sends to is a dead end', () => {
+    const text = renderAlloy([
+      filterProcessor({
+        label: 'orphan',
+        traces: [{ conditions: ['true'] }],
+        output: { traces: [ref('otelcol.exporter.otlp.tempo.input')] },
+      }),
+      otlpGrpcExporter({
+        label: 'tempo',
+        endpoint: 'tempo:4317',
+        insecure: true,
+      }),
+    ]);
+    expect(checkAlloyWiring(text).map(p => [p.kind, p.message])).toEqual([
+      [
+        'dead-end',
+        expect.stringContaining(
+          'otelcol.processor.filter "orphan" (line 2) is a dead end',
+        ),
+      ],
+    ]);
+  });
+
+  it('prints strings holding quotes as raw strings only when that is exact', () => {
+    const c: AlloyComponent = {
+      name: 'x.y',
+      label: 'z',
+      body: [
+        attr('a', 'say "hi"'),
+        attr('b', 'say "hi" `now`'),
+        attr('c', 'say "hi"\n'),
+        attr('d', '"{{ .Values }}"'),
+      ],
+    };
+    const text = renderAlloy([c]);
+    expect(text).toContain('a = `say "hi"`');
+    expect(text).toContain('b = "say \\"hi\\" `now`"');
+    expect(text).toContain('c = "say \\"hi\\"\\n"');
+    expect(text).not.toContain('{{');
+    expect(readBack(text)).toEqual([c]);
   });
 });

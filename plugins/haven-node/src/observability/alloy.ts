@@ -19,7 +19,10 @@ import {
  *  - a newline after a value ends the statement, so a list or object
  *    spread over lines needs a comma after its last element too;
  *  - object keys are taken verbatim: the VM does not unescape quoted keys,
- *    so a key must not need escaping.
+ *    so a key must not need escaping;
+ *  - a backtick string is raw (no escapes, ends only at the next backtick);
+ *    renderAlloy uses it for strings holding `"` (OTTL conditions) when
+ *    they contain no backtick, control character or `{{`.
  *
  * One more consumer reads the text: the Alloy Helm chart passes
  * alloy.configMap.content through Helm's `tpl` (templates/configmap.yaml),
@@ -123,7 +126,7 @@ export function call(fn: string, ...args: AlloyValue[]): AlloyCall {
 
 /**
  * Exports per component type, from the docs' "Exported fields" sections:
- * otelcol processors and exporters export `input`, loki.write and
+ * otelcol processors (batch, filter) and exporters export `input`, loki.write and
  * prometheus.remote_write `receiver`, discovery.kubernetes `targets`,
  * discovery.relabel `output` and `rules`; otelcol.receiver.otlp and
  * loki.source.kubernetes export nothing.
@@ -132,6 +135,7 @@ export function call(fn: string, ...args: AlloyValue[]): AlloyCall {
 export interface AlloyComponentExports {
   'otelcol.receiver.otlp': never;
   'otelcol.processor.batch': 'input';
+  'otelcol.processor.filter': 'input';
   'otelcol.exporter.otlp': 'input';
   'otelcol.exporter.otlphttp': 'input';
   'otelcol.exporter.loki': 'input';
@@ -352,6 +356,114 @@ export function batchProcessor(
     comment:
       opts.comment ??
       'Batches every signal before export (otelcol.processor.batch.md recommends it on every pipeline).',
+  };
+}
+
+/**
+ * The OTTL conditions of one signal. A telemetry item is DROPPED when any
+ * condition of its signal is true (otelcol.processor.filter.md: "If any of
+ * the OTTL statements evaluates to true, the telemetry data is dropped").
+ * @public
+ */
+export interface FilterConditions {
+  /**
+   * OTTL conditions. With a context prefix on every path
+   * (`resource.attributes["service.namespace"]`), the processor infers the
+   * context from it (collector-contrib filterprocessor, "context inference").
+   */
+  conditions: readonly string[];
+  /** context: resource, span, spanevent (traces); resource, metric, datapoint (metrics); resource, log (logs). */
+  context?: string;
+}
+
+/** @public */
+export interface FilterProcessorOptions {
+  label: string;
+  /** trace_conditions blocks. */
+  traces?: readonly FilterConditions[];
+  /** metric_conditions blocks. */
+  metrics?: readonly FilterConditions[];
+  /** log_conditions blocks. */
+  logs?: readonly FilterConditions[];
+  /** error_mode: ignore (the default and the docs' recommendation), silent or propagate. */
+  errorMode?: 'ignore' | 'silent' | 'propagate';
+  output: AlloyOtelOutput;
+  comment?: string;
+}
+
+/** Contexts each *_conditions block accepts (otelcol.processor.filter.md). */
+const FILTER_CONTEXTS = {
+  trace_conditions: ['resource', 'span', 'spanevent'],
+  metric_conditions: ['resource', 'metric', 'datapoint'],
+  log_conditions: ['resource', 'log'],
+} as const;
+
+/**
+ * otelcol.processor.filter: drops the telemetry any OTTL condition matches.
+ * Written with the trace_conditions, metric_conditions and log_conditions
+ * blocks of Alloy v1.18 (the chart's release), not the deprecated
+ * traces/metrics/logs blocks; the docs forbid mixing the two forms, so this
+ * builder writes only the first (grafana/alloy
+ * docs/sources/reference/components/otelcol/otelcol.processor.filter.md).
+ * @public
+ */
+export function filterProcessor(
+  opts: FilterProcessorOptions,
+): AlloyComponent<'otelcol.processor.filter'> {
+  const owner = `otelcol.processor.filter "${opts.label}"`;
+  const body: Array<AlloyAttribute | AlloyBlock> = [];
+  if (opts.errorMode !== undefined) {
+    body.push(attr('error_mode', opts.errorMode));
+  }
+  const groups: Array<
+    [keyof typeof FILTER_CONTEXTS, readonly FilterConditions[] | undefined]
+  > = [
+    ['trace_conditions', opts.traces],
+    ['metric_conditions', opts.metrics],
+    ['log_conditions', opts.logs],
+  ];
+  for (const [name, list] of groups) {
+    for (const group of list ?? []) {
+      // `conditions` is required in each block (otelcol.processor.filter.md).
+      if (
+        group.conditions.length === 0 ||
+        group.conditions.some(c => c.trim() === '')
+      ) {
+        throw new InputError(
+          `${owner}: each ${name} block needs at least one non-empty condition`,
+        );
+      }
+      const contexts: readonly string[] = FILTER_CONTEXTS[name];
+      if (group.context !== undefined && !contexts.includes(group.context)) {
+        throw new InputError(
+          `${owner}: ${name} takes context ${contexts.join(
+            ', ',
+          )}, not ${JSON.stringify(group.context)}`,
+        );
+      }
+      body.push(
+        block(name, [
+          ...(group.context !== undefined
+            ? [attr('context', group.context)]
+            : []),
+          attr('conditions', [...group.conditions]),
+        ]),
+      );
+    }
+  }
+  if (!body.some(item => item.kind === 'block')) {
+    throw new InputError(
+      `${owner}: no conditions, so it would drop nothing; leave the filter out`,
+    );
+  }
+  body.push(outputBlock(opts.output, owner));
+  return {
+    name: 'otelcol.processor.filter',
+    label: opts.label,
+    body,
+    comment:
+      opts.comment ??
+      'Drops the telemetry its OTTL conditions match and passes the rest on.',
   };
 }
 
@@ -841,6 +953,24 @@ export function quoteAlloyString(s: string): string {
   return `${out}"`;
 }
 
+/**
+ * A string that holds double quotes (OTTL conditions, for instance) as a
+ * backtick raw string, the form the otelcol.processor.filter docs use ("Raw
+ * Alloy syntax strings can be used to write OTTL statements"), when that is
+ * exact: a raw string has no escapes, so it must hold no backtick, control
+ * character, `{{` or lone surrogate. Anything else is quoted.
+ */
+function stringLiteral(s: string): string {
+  if (!s.includes('"') || s.includes('`') || s.includes('{{')) {
+    return quoteAlloyString(s);
+  }
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (mustEscape(cp) || isLoneSurrogate(cp)) return quoteAlloyString(s);
+  }
+  return `\`${s}\``;
+}
+
 function quoteKey(key: string): string {
   let ok = key.length > 0 && !key.includes('{{');
   for (const ch of key) {
@@ -877,7 +1007,7 @@ function renderNumber(n: number): string {
 
 /** A value on one line, or undefined when it holds a nested list or object. */
 function renderInline(v: AlloyValue): string {
-  if (typeof v === 'string') return quoteAlloyString(v);
+  if (typeof v === 'string') return stringLiteral(v);
   if (typeof v === 'number') return renderNumber(v);
   if (typeof v === 'boolean') return String(v);
   if (v === null) return 'null';

@@ -110,6 +110,23 @@ export const ALLOY_COMPONENTS: Readonly<Record<string, AlloyComponentSpec>> = {
     inputs: outputInputs,
     required: ['output'],
   },
+  'otelcol.processor.filter': {
+    // Not in shared/reference/alloy/. Read upstream at the Alloy release the
+    // chart ships (v1.18.1, shared/reference/README.md): grafana/alloy
+    // docs/sources/reference/components/otelcol/otelcol.processor.filter.md,
+    // and its arguments in internal/component/otelcol/processor/filter.
+    doc: 'otelcol.processor.filter.md',
+    url: 'https://grafana.com/docs/alloy/latest/reference/components/otelcol/otelcol.processor.filter/',
+    role: 'processor',
+    // "Exported fields": input, otelcol.Consumer, "for any telemetry signal".
+    exports: { input: anySignalInput('otelcol.processor.filter.md') },
+    // "Usage": output { metrics logs traces }, required. The condition
+    // blocks (trace_conditions, metric_conditions, log_conditions, each
+    // `conditions` list(string) plus an optional `context`) take strings
+    // of OTTL, not references.
+    inputs: outputInputs,
+    required: ['output'],
+  },
   'otelcol.exporter.otlp': {
     doc: 'otelcol.exporter.otlp.md',
     role: 'exporter',

@@ -3,6 +3,7 @@ import {
   batchProcessor,
   discoveryRelabel,
   exportOf,
+  filterProcessor,
   kubernetesDiscovery,
   kubernetesLogSource,
   lokiWrite,
@@ -10,8 +11,15 @@ import {
   otlpHttpExporter,
   otlpReceiver,
   type AlloyComponent,
+  type AlloyRef,
   type AlloyRelabelRule,
+  type AlloyTargetsRef,
 } from './alloy';
+import {
+  planTenantRoutes,
+  type PerTeamTenancy,
+  type TenantRoute,
+} from './tenancy';
 
 /*
  * The cluster's Alloy pipeline (contracts.md section 4, "Decision: use
@@ -81,6 +89,48 @@ import {
  * something else (often the chart's name), that app's pod logs and OTLP
  * logs get different service_name values; swapping rules 2 and 3 would
  * prefer the kubernetes-id.
+ *
+ * Per-team tenancy (tenancy.ts) gives every tenant its own chain, and the
+ * receiver and the pod-log relabelling fan out to all of them:
+ *
+ *   otelcol.receiver.otlp "default"
+ *     -> otelcol.processor.filter "tenant_<t>"   drops other teams' data
+ *        -> otelcol.processor.batch "tenant_<t>"
+ *           -> otelcol.exporter.otlphttp "loki_<t>" / "mimir_<t>", otelcol.exporter.otlp "tempo_<t>"
+ *              each with X-Scope-OrgID = <tenant>
+ *
+ *   discovery.relabel "pod_logs"
+ *     -> discovery.relabel "pod_logs_<t>"        keeps the team's namespaces
+ *        -> loki.source.kubernetes "pods_<t>" -> loki.write "pod_logs_<t>" (tenant_id)
+ *
+ * Routing OTLP. The namespace must come from the telemetry itself: the
+ * filter sees only resource attributes. otelcol.processor.k8sattributes
+ * (which would add k8s.namespace.name from the sending pod's IP) is not in
+ * shared/reference/alloy/, so we route on `service.namespace`, which apps
+ * made by the Haven+ template set to their Kubernetes namespace
+ * (gitops/manifests.ts, OTEL_RESOURCE_ATTRIBUTES). It is self-reported: an
+ * app can claim another namespace, so this separates teams' data for
+ * convenience and limits, not against a hostile workload. Telemetry without
+ * service.namespace, or with an unlisted one, goes to the default tenant.
+ *
+ * otelcol.processor.filter DROPS what its conditions match, so a team's
+ * filter drops every resource whose service.namespace is not one of the
+ * team's, and the default tenant's drops those of the other teams. The
+ * conditions use the `resource.` path prefix, from which the processor
+ * infers the resource context, dropping a resource with all its spans,
+ * metrics or log records (opentelemetry.io blog "OTTL context inference
+ * comes to the Filter Processor", collector-contrib v0.146.0+; Alloy v1.18.1
+ * ships v0.153.0). Fanning out to several filters is safe: Alloy hands a
+ * consumer that mutates data (filter does) its own copy (grafana/alloy
+ * internal/component/otelcol/internal/fanoutconsumer). Batching comes after
+ * the filter, as otelcol.processor.batch.md advises for sampling processors.
+ *
+ * Routing pod logs needs no new component: the team's discovery.relabel
+ * keeps (or, for the default tenant, drops) targets by
+ * __meta_kubernetes_namespace before loki.source.kubernetes tails them, so
+ * each container is tailed once, by its tenant's source. `keep` and `drop`
+ * match the anchored RE2 regex (rule-block.md); namespaces are DNS labels,
+ * so "a|b" needs no escaping.
  */
 
 /** @public */
@@ -97,6 +147,11 @@ export interface ClusterAlloyPipelineOptions {
    * tenant_id. Omit when the backends run without authentication.
    */
   tenant?: string;
+  /**
+   * Per-team tenancy: each team's namespaces go to the team's tenant, the
+   * rest to defaultTenant (see the top of this file). Excludes `tenant`.
+   */
+  perTeam?: PerTeamTenancy;
   /** Also tail every pod's container logs through the Kubernetes API. */
   collectPodLogs: boolean;
   /** Namespaces whose pods are tailed; omit for all. */
@@ -176,10 +231,38 @@ function baseUrl(value: string, what: string): string {
   return base;
 }
 
+/** discovery.kubernetes "pods" and the discovery.relabel "pod_logs" that labels its targets. */
+function podLogDiscovery(opts: ClusterAlloyPipelineOptions) {
+  const pods = kubernetesDiscovery({
+    label: 'pods',
+    role: 'pod',
+    namespaces: opts.namespaces,
+    comment: `Finds the containers whose logs are tailed, in ${
+      opts.namespaces
+        ? `namespaces ${opts.namespaces.join(', ')}`
+        : 'all namespaces'
+    }.`,
+  });
+  const relabel = discoveryRelabel({
+    label: 'pod_logs',
+    targets: exportOf(pods, 'targets'),
+    rules: podLogRules(),
+    comment: [
+      "Labels each container's logs with namespace, pod, container, service_namespace",
+      'and service_name. service_name is the pod label backstage.io/kubernetes-id, else',
+      'app.kubernetes.io/name, else the container name: the rules run top-down and',
+      'a later one overwrites, so the lowest priority comes first, and regex "(.+)"',
+      'skips a rule whose pod label is missing or empty.',
+    ].join('\n'),
+  });
+  return { pods, relabel };
+}
+
 /**
  * The Alloy components of one cluster: OTLP in, batched, out to Loki and
  * Mimir over OTLP/HTTP and to Tempo over OTLP/gRPC, plus pod logs when
- * asked. Render with renderAlloy for the chart's alloy.configMap.content.
+ * asked. With perTeam, one such chain per tenant (see the top of this
+ * file). Render with renderAlloy for the chart's alloy.configMap.content.
  * @public
  */
 export function clusterAlloyPipeline(
@@ -190,12 +273,25 @@ export function clusterAlloyPipeline(
   if (opts.tenant !== undefined && opts.tenant.trim() === '') {
     throw new InputError('tenant is empty; omit it for no X-Scope-OrgID');
   }
+  if (opts.tenant !== undefined && opts.perTeam !== undefined) {
+    throw new InputError(
+      'give either tenant (one tenant for all) or perTeam (a tenant per team), not both',
+    );
+  }
   for (const ns of opts.namespaces ?? []) {
     if (!DNS_LABEL.test(ns) || ns.length > 63) {
       throw new InputError(
         `namespace ${JSON.stringify(ns)} is not a Kubernetes namespace name`,
       );
     }
+  }
+  if (opts.perTeam) {
+    return perTeamPipeline(
+      opts,
+      loki,
+      mimir,
+      planTenantRoutes(opts.perTeam, 'perTeam'),
+    );
   }
   const headers =
     opts.tenant !== undefined ? { 'X-Scope-OrgID': opts.tenant } : undefined;
@@ -251,16 +347,7 @@ export function clusterAlloyPipeline(
   ];
 
   if (opts.collectPodLogs) {
-    const pods = kubernetesDiscovery({
-      label: 'pods',
-      role: 'pod',
-      namespaces: opts.namespaces,
-      comment: `Finds the containers whose logs are tailed, in ${
-        opts.namespaces
-          ? `namespaces ${opts.namespaces.join(', ')}`
-          : 'all namespaces'
-      }.`,
-    });
+    const { pods, relabel } = podLogDiscovery(opts);
     const write = lokiWrite({
       label: 'pod_logs',
       url: `${loki}/loki/api/v1/push`,
@@ -268,18 +355,6 @@ export function clusterAlloyPipeline(
       comment: `Pushes pod logs to Loki's push API${
         opts.tenant !== undefined ? ' with the tenant in X-Scope-OrgID' : ''
       }.`,
-    });
-    const relabel = discoveryRelabel({
-      label: 'pod_logs',
-      targets: exportOf(pods, 'targets'),
-      rules: podLogRules(),
-      comment: [
-        "Labels each container's logs with namespace, pod, container, service_namespace",
-        'and service_name. service_name is the pod label backstage.io/kubernetes-id, else',
-        'app.kubernetes.io/name, else the container name: the rules run top-down and',
-        'a later one overwrites, so the lowest priority comes first, and regex "(.+)"',
-        'skips a rule whose pod label is missing or empty.',
-      ].join('\n'),
     });
     const tail = kubernetesLogSource({
       label: 'pods',
@@ -292,6 +367,165 @@ export function clusterAlloyPipeline(
       ].join('\n'),
     });
     components.push(pods, relabel, tail, write);
+  }
+  return components;
+}
+
+/** `resource.attributes["service.namespace"] == "<ns>"`, in OTTL. */
+const serviceNamespaceIs = (ns: string) =>
+  `resource.attributes["service.namespace"] == "${ns}"`;
+
+/**
+ * The OTTL conditions of a tenant's filter: what it DROPS. A team drops every
+ * resource outside its namespaces (including those without
+ * service.namespace); the default tenant drops the other teams' namespaces.
+ * Undefined when there is nothing to drop.
+ */
+function tenantFilterConditions(route: TenantRoute): string[] | undefined {
+  if (route.isDefault) {
+    return route.excluded.length > 0
+      ? route.excluded.map(serviceNamespaceIs)
+      : undefined;
+  }
+  return [`not (${route.namespaces.map(serviceNamespaceIs).join(' or ')})`];
+}
+
+/** The rule of a tenant's discovery.relabel: keep its namespaces, or drop the other teams'. */
+function tenantNamespaceRule(route: TenantRoute): AlloyRelabelRule | undefined {
+  const list = route.isDefault ? route.excluded : route.namespaces;
+  if (list.length === 0) return undefined;
+  return {
+    sourceLabels: ['__meta_kubernetes_namespace'],
+    regex: list.join('|'),
+    action: route.isDefault ? 'drop' : 'keep',
+  };
+}
+
+function describeRoute(route: TenantRoute): string {
+  const n = route.namespaces.length;
+  const own =
+    n > 0 ? `namespace${n > 1 ? 's' : ''} ${route.namespaces.join(', ')}` : '';
+  if (!route.isDefault) return own;
+  return `${own}${own ? ' and ' : ''}every namespace no team lists`;
+}
+
+function perTeamPipeline(
+  opts: ClusterAlloyPipelineOptions,
+  loki: string,
+  mimir: string,
+  routes: readonly TenantRoute[],
+): AlloyComponent[] {
+  const chains: AlloyComponent[] = [];
+  const entries: Array<AlloyRef<'input'>> = [];
+  for (const route of routes) {
+    const { tenant, slug } = route;
+    const headers = { 'X-Scope-OrgID': tenant };
+    const lokiOtlp = otlpHttpExporter({
+      label: `loki_${slug}`,
+      endpoint: `${loki}/otlp`,
+      headers,
+      comment: `Logs of tenant ${tenant} to Loki's OTLP endpoint (POST /otlp/v1/logs).`,
+    });
+    const mimirOtlp = otlpHttpExporter({
+      label: `mimir_${slug}`,
+      endpoint: `${mimir}/otlp`,
+      headers,
+      comment: `Metrics of tenant ${tenant} to Mimir's OTLP endpoint (POST /otlp/v1/metrics).`,
+    });
+    const tempo = otlpGrpcExporter({
+      label: `tempo_${slug}`,
+      endpoint: opts.tempoEndpoint,
+      insecure: true,
+      headers,
+      comment: `Traces of tenant ${tenant} to Tempo over OTLP gRPC, plaintext inside the cluster.`,
+    });
+    const batch = batchProcessor({
+      label: `tenant_${slug}`,
+      output: {
+        metrics: [exportOf(mimirOtlp, 'input')],
+        logs: [exportOf(lokiOtlp, 'input')],
+        traces: [exportOf(tempo, 'input')],
+      },
+      comment: `Batches tenant ${tenant}'s telemetry before export.`,
+    });
+    const conditions = tenantFilterConditions(route);
+    if (conditions) {
+      const filter = filterProcessor({
+        label: `tenant_${slug}`,
+        traces: [{ conditions }],
+        metrics: [{ conditions }],
+        logs: [{ conditions }],
+        output: {
+          metrics: [exportOf(batch, 'input')],
+          logs: [exportOf(batch, 'input')],
+          traces: [exportOf(batch, 'input')],
+        },
+        comment: [
+          `Tenant ${tenant}${
+            route.isDefault ? ' (the default)' : ''
+          }: ${describeRoute(route)}.`,
+          route.isDefault
+            ? 'Drops the resources whose service.namespace another team lists (a filter drops what matches).'
+            : 'Drops every resource whose service.namespace is not one of these (a filter drops what matches).',
+        ].join('\n'),
+      });
+      chains.push(filter);
+      entries.push(exportOf(filter, 'input'));
+    } else {
+      entries.push(exportOf(batch, 'input'));
+    }
+    chains.push(batch, lokiOtlp, mimirOtlp, tempo);
+  }
+  const receiver = otlpReceiver({
+    label: 'default',
+    grpcEndpoint: '0.0.0.0:4317',
+    httpEndpoint: '0.0.0.0:4318',
+    output: { metrics: entries, logs: entries, traces: entries },
+    comment: [
+      "Receives OTLP from the cluster's workloads: gRPC on 4317, HTTP on 4318.",
+      "Every tenant's filter gets a copy and keeps only its own namespaces,",
+      'read from the resource attribute service.namespace.',
+    ].join('\n'),
+  });
+  const components: AlloyComponent[] = [receiver, ...chains];
+
+  if (opts.collectPodLogs) {
+    const { pods, relabel } = podLogDiscovery(opts);
+    components.push(pods, relabel);
+    for (const route of routes) {
+      const { tenant, slug } = route;
+      const write = lokiWrite({
+        label: `pod_logs_${slug}`,
+        url: `${loki}/loki/api/v1/push`,
+        tenantId: tenant,
+        comment: `Pushes tenant ${tenant}'s pod logs to Loki's push API (tenant_id sets X-Scope-OrgID).`,
+      });
+      let targets: AlloyTargetsRef = exportOf(relabel, 'output');
+      const rule = tenantNamespaceRule(route);
+      if (rule) {
+        const only = discoveryRelabel({
+          label: `pod_logs_${slug}`,
+          targets,
+          rules: [rule],
+          comment: `Tenant ${tenant}${
+            route.isDefault ? ' (the default)' : ''
+          }: ${describeRoute(route)}; ${
+            route.isDefault
+              ? 'drops the containers of namespaces other teams list'
+              : 'keeps only the containers of these namespaces'
+          }.`,
+        });
+        components.push(only);
+        targets = exportOf(only, 'output');
+      }
+      const tail = kubernetesLogSource({
+        label: `pods_${slug}`,
+        targets,
+        forwardTo: [exportOf(write, 'receiver')],
+        comment: `Tails the containers of tenant ${tenant} through the Kubernetes API (job "loki.source.kubernetes.pods_${slug}").`,
+      });
+      components.push(tail, write);
+    }
   }
   return components;
 }

@@ -10,3 +10,4 @@ export {
 } from './alloyCatalog';
 export * from './alloyWiring';
 export * from './clusterPipeline';
+export * from './tenancy';

@@ -36,6 +36,18 @@ const DISTRIBUTED = {
   modes: { loki: 'distributed', tempo: 'distributed' },
 };
 
+const PER_TEAM = {
+  ...INPUT,
+  tenancy: {
+    mode: 'per-team',
+    defaultTenant: 'platform',
+    teams: [
+      { tenant: 'team-shop', namespaces: ['shop', 'shop-staging'] },
+      { tenant: 'team-billing', namespaces: ['billing'] },
+    ],
+  },
+};
+
 function docs(text: string): any[] {
   return parseAllDocuments(text).map(d => d.toJS());
 }
@@ -177,7 +189,7 @@ describe('haven:observability:render', () => {
   });
 
   it("wires Alloy's configuration: every component's inputs lead to an existing output", async () => {
-    for (const input of [INPUT, DISTRIBUTED]) {
+    for (const input of [INPUT, DISTRIBUTED, PER_TEAM]) {
       workspace.clear();
       await run(action(), input, workspace.path, false);
       const alloy = releases(readTree(`${workspace.path}/fleet`)).alloy.spec
@@ -194,6 +206,7 @@ describe('haven:observability:render', () => {
   it.each([
     ['monolithic, one tenant', INPUT],
     ['distributed, multi-tenant', DISTRIBUTED],
+    ['monolithic, a tenant per team', PER_TEAM],
   ])(
     '%s: every Flux and ESO document validates strictly, every chart value key exists in its chart',
     async (_what, input) => {
@@ -265,6 +278,97 @@ describe('haven:observability:render', () => {
       );
       expect(result.error).toBeInstanceOf(InputError);
       expect(result.error?.message).toMatch(message);
+      expect(readTree(workspace.path)).toEqual({});
+    },
+  );
+
+  it("routes each team's namespaces to its own tenant, with Grafana datasources per tenant", async () => {
+    const result = await run(
+      action(),
+      PER_TEAM as JsonObject,
+      workspace.path,
+      false,
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.outputs.tenants).toEqual([
+      'platform: every namespace no team lists; Grafana datasources haven-loki, haven-tempo, haven-mimir',
+      'team-shop: namespaces shop, shop-staging; Grafana datasources haven-loki-team-shop, haven-tempo-team-shop, haven-mimir-team-shop',
+      'team-billing: namespaces billing; Grafana datasources haven-loki-team-billing, haven-tempo-team-billing, haven-mimir-team-billing',
+    ]);
+    const r = releases(readTree(`${workspace.path}/fleet`));
+    const config: string = r.alloy.spec.values.alloy.configMap.content;
+    for (const tenant of ['platform', 'team-shop', 'team-billing']) {
+      expect(config).toContain(`"X-Scope-OrgID" = "${tenant}"`);
+      expect(config).toContain(`tenant_id = "${tenant}"`);
+    }
+    expect(r.loki.spec.values.loki.auth_enabled).toBe(true);
+    const ds =
+      r.grafana.spec.values.datasources['datasources.yaml'].datasources;
+    expect(ds.map((d: any) => d.uid)).toEqual([
+      'haven-loki',
+      'haven-tempo',
+      'haven-mimir',
+      'haven-loki-team-shop',
+      'haven-tempo-team-shop',
+      'haven-mimir-team-shop',
+      'haven-loki-team-billing',
+      'haven-tempo-team-billing',
+      'haven-mimir-team-billing',
+    ]);
+  });
+
+  it.each([
+    [
+      'a namespace two teams claim',
+      {
+        mode: 'per-team',
+        defaultTenant: 'platform',
+        teams: [
+          { tenant: 'team-shop', namespaces: ['shop'] },
+          { tenant: 'team-billing', namespaces: ['billing', 'shop'] },
+        ],
+      },
+      'Namespace "shop" is listed by two teams: "team-shop" (tenancy.teams[0]) and "team-billing" (tenancy.teams[1])',
+    ],
+    [
+      'no default tenant',
+      { mode: 'per-team', teams: [{ tenant: 'a', namespaces: ['a'] }] },
+      'tenancy.defaultTenant is required with per-team tenancy',
+    ],
+    [
+      'no teams',
+      { mode: 'per-team', defaultTenant: 'platform' },
+      'tenancy.teams is required with per-team tenancy',
+    ],
+    [
+      "a team tenant with '|'",
+      {
+        mode: 'per-team',
+        defaultTenant: 'platform',
+        teams: [{ tenant: 'a|b', namespaces: ['a'] }],
+      },
+      'Invalid tenancy.teams[0].tenant',
+    ],
+    [
+      'a team namespace that is no DNS label',
+      {
+        mode: 'per-team',
+        defaultTenant: 'platform',
+        teams: [{ tenant: 'a', namespaces: ['Shop'] }],
+      },
+      'Invalid tenancy.teams[0].namespaces[0]',
+    ],
+  ])(
+    'refuses per-team tenancy with %s, before writing anything',
+    async (_what, tenancy, message) => {
+      const result = await run(
+        action(),
+        { ...INPUT, tenancy } as JsonObject,
+        workspace.path,
+        false,
+      );
+      expect(result.error).toBeInstanceOf(InputError);
+      expect(result.error?.message).toContain(message);
       expect(readTree(workspace.path)).toEqual({});
     },
   );

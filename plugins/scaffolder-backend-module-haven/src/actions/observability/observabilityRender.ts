@@ -5,6 +5,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   assertDnsLabel,
+  assertTenantId,
   assertValid,
   assertVaultPath,
   dnsSubdomainProblems,
@@ -17,9 +18,12 @@ import {
   clusterAlloyPipeline,
   deliveryFileToYaml,
   fleetRepoScaffolderUrl,
+  observabilityDatasources,
   observabilityEndpoints,
+  planTenantRoutes,
   renderAlloy,
   type DatasourceUids,
+  type ObservabilityTenancy,
   type HavenGitopsConfig,
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
@@ -31,6 +35,69 @@ export const STORAGE_PRESETS = {
   'scaleway-nl-ams': { endpoint: 's3.nl-ams.scw.cloud', region: 'nl-ams' },
   'ovh-gra': { endpoint: 's3.gra.io.cloud.ovh.net', region: 'gra' },
 } as const;
+
+/**
+ * The tenancy the stack is built with, checked before anything is written:
+ * tenant IDs by the Loki/Mimir/Tempo rules, and for per-team the teams
+ * themselves (planTenantRoutes: namespaces, one team per namespace, one
+ * entry per tenant).
+ */
+function resolveTenancy(input: {
+  mode: 'single' | 'multi' | 'per-team';
+  tenant?: string;
+  teams?: Array<{ tenant: string; namespaces: string[] }>;
+  defaultTenant?: string;
+}): ObservabilityTenancy {
+  if (input.mode === 'single') return { mode: 'single' };
+  if (input.mode === 'multi') {
+    return {
+      mode: 'multi',
+      tenant: assertTenantId(input.tenant ?? '', 'tenancy.tenant'),
+    };
+  }
+  if (input.defaultTenant === undefined) {
+    throw new InputError(
+      'tenancy.defaultTenant is required with per-team tenancy: the tenant of every namespace no team lists',
+    );
+  }
+  if (!input.teams || input.teams.length === 0) {
+    throw new InputError(
+      'tenancy.teams is required with per-team tenancy: list each team with its tenant and namespaces',
+    );
+  }
+  const tenancy = {
+    mode: 'per-team' as const,
+    teams: input.teams,
+    defaultTenant: input.defaultTenant,
+  };
+  planTenantRoutes(tenancy, 'tenancy');
+  return tenancy;
+}
+
+/** "team-a: namespaces shop; Grafana haven-loki-team-a, ..." per tenant. */
+function describeTenants(
+  tenancy: ObservabilityTenancy,
+  uids: DatasourceUids,
+): string[] {
+  if (tenancy.mode === 'single') return [];
+  const sets = observabilityDatasources(tenancy, uids);
+  const routes =
+    tenancy.mode === 'per-team' ? planTenantRoutes(tenancy, 'tenancy') : [];
+  return sets.map((set, i) => {
+    const route = routes[i];
+    const where = !route
+      ? 'every namespace'
+      : [
+          route.namespaces.length > 0
+            ? `namespaces ${route.namespaces.join(', ')}`
+            : '',
+          route.isDefault ? 'every namespace no team lists' : '',
+        ]
+          .filter(Boolean)
+          .join(' and ');
+    return `${set.tenant}: ${where}; Grafana datasources ${set.uids.loki}, ${set.uids.tempo}, ${set.uids.mimir}`;
+  });
+}
 
 /**
  * `haven:observability:render`: writes one cluster's telemetry stack (Loki,
@@ -48,7 +115,7 @@ export function createObservabilityRenderAction(options: {
   return createTemplateAction({
     id: 'haven:observability:render',
     description:
-      "Renders a cluster's telemetry stack (Loki and Tempo on S3-compatible storage, Mimir, Alloy receiving OTLP, Grafana with fixed datasource UIDs) as Flux HelmReleases with External Secrets for the credentials, into the workspace for a pull request.",
+      "Renders a cluster's telemetry stack (Loki and Tempo on S3-compatible storage, Mimir, Alloy receiving OTLP, Grafana with fixed datasource UIDs; optionally a tenant per team, each team's namespaces routed to it) as Flux HelmReleases with External Secrets for the credentials, into the workspace for a pull request.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -99,14 +166,43 @@ export function createObservabilityRenderAction(options: {
         tenancy: z =>
           z
             .object({
-              mode: z.enum(['single', 'multi']),
+              mode: z
+                .enum(['single', 'multi', 'per-team'])
+                .describe(
+                  'single: auth off; multi: one shared tenant; per-team: each team its own tenant',
+                ),
               tenant: z
                 .string()
                 .optional()
                 .describe('X-Scope-OrgID Alloy and Grafana use (multi)'),
+              teams: z
+                .array(
+                  z.object({
+                    tenant: z
+                      .string()
+                      .describe(
+                        "The team's X-Scope-OrgID: letters, digits and ! - _ . * ' ( ), at most 150",
+                      ),
+                    namespaces: z
+                      .array(z.string())
+                      .describe(
+                        'Kubernetes namespaces whose telemetry goes to this tenant; a namespace belongs to one team only',
+                      ),
+                  }),
+                )
+                .optional()
+                .describe('The teams and their namespaces (per-team)'),
+              defaultTenant: z
+                .string()
+                .optional()
+                .describe(
+                  'Tenant of every namespace no team lists; its Grafana datasources keep the configured UIDs (per-team)',
+                ),
             })
             .default({ mode: 'single' })
-            .describe('One tenant, or multi-tenant backends'),
+            .describe(
+              'One tenant, one shared tenant on multi-tenant backends, or a tenant per team',
+            ),
         modes: z =>
           z
             .object({
@@ -159,6 +255,12 @@ export function createObservabilityRenderAction(options: {
             .string()
             .describe(
               "Alloy's OTLP HTTP endpoint for apps (haven.gitops otlpEndpoint)",
+            ),
+        tenants: z =>
+          z
+            .array(z.string())
+            .describe(
+              'One line per tenant: its namespaces and Grafana datasource UIDs (empty for single tenancy)',
             ),
         vaultSecrets: z =>
           z
@@ -215,18 +317,9 @@ export function createObservabilityRenderAction(options: {
       for (const [key, value] of Object.entries(retention)) {
         assertValid(value, `retention.${key}`, durationProblems);
       }
-      const tenancyInput = ctx.input.tenancy ?? { mode: 'single' as const };
-      const tenancy =
-        tenancyInput.mode === 'multi'
-          ? {
-              mode: 'multi' as const,
-              tenant: assertValid(
-                tenancyInput.tenant ?? '',
-                'tenancy.tenant',
-                dnsSubdomainProblems,
-              ),
-            }
-          : { mode: 'single' as const };
+      const tenancy = resolveTenancy(
+        ctx.input.tenancy ?? { mode: 'single' as const },
+      );
       const modes = {
         loki: ctx.input.modes?.loki ?? 'monolithic',
         tempo: ctx.input.modes?.tempo ?? 'monolithic',
@@ -261,6 +354,7 @@ export function createObservabilityRenderAction(options: {
           mimirUrl: endpoints.mimir,
           tempoEndpoint: endpoints.tempoOtlpGrpc,
           tenant: tenancy.mode === 'multi' ? tenancy.tenant : undefined,
+          perTeam: tenancy.mode === 'per-team' ? tenancy : undefined,
           collectPodLogs: ctx.input.collectPodLogs ?? true,
         }),
       );
@@ -322,6 +416,7 @@ export function createObservabilityRenderAction(options: {
       ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
       ctx.output('pullRequestBranch', `haven/${cluster.name}/observability`);
       ctx.output('otlpEndpoint', endpoints.alloyOtlpHttp);
+      ctx.output('tenants', describeTenants(tenancy, datasourceUids));
       ctx.output('vaultSecrets', [
         `${environment.kvMount}/${vaultPath}/s3 (access_key_id, secret_access_key)`,
         `${environment.kvMount}/${vaultPath}/grafana-admin (user, password)`,
