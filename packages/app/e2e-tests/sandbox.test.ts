@@ -206,7 +206,7 @@ test('Create a Haven+ service opens a pull request on the fleet repository doubl
   await expect(pr).toBeVisible({ timeout: 90_000 });
   await expect(pr).toHaveAttribute(
     'href',
-    /^https:\/\/github\.com\/haven-fleet\/fleet\/pull\/[0-9]+$/,
+    /^http:\/\/127\.0\.0\.1:7103\/haven-fleet\/fleet\/pull\/[0-9]+$/,
   );
   await expect(
     page.getByRole('link', { name: 'Secrets in Vault' }),

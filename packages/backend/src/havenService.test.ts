@@ -465,7 +465,7 @@ describe('the haven-service template in the scaffolder engine', () => {
     ]);
     const completion = first.events.find(e => e.type === 'completion');
     expect(completion.body.output.links[0].url).toMatch(
-      /^https:\/\/github\.com\/haven-fleet\/fleet\/pull\/[0-9]+$/,
+      /^http:\/\/127\.0\.0\.1:[0-9]+\/haven-fleet\/fleet\/pull\/[0-9]+$/,
     );
 
     const again = await runTask('observability', request);

@@ -14,7 +14,7 @@ async function main(argv: string[]) {
 
   const sandbox = await startSandboxDoubles();
   console.log(
-    `[haven-doubles] Kubernetes API double (cluster "${SANDBOX_DOUBLES.kubernetes.clusterName}", empty) on ${sandbox.urls.kubernetes}`,
+    `[haven-doubles] Kubernetes API double (cluster "${SANDBOX_DOUBLES.kubernetes.clusterName}", example delivery states) on ${sandbox.urls.kubernetes}`,
   );
   console.log(
     `[haven-doubles] Vault double (kv-apps/, auth/kubernetes/, templated policy haven-apps) on ${sandbox.urls.vault}`,
