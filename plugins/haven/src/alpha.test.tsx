@@ -23,34 +23,39 @@ describe('haven frontend plugin', () => {
     expect(plugin.pluginId).toBe('haven');
   });
 
-  it('shows the delivery card only where the Kubernetes plugin finds objects', () => {
-    const tester = createExtensionTester(deliveryCard);
-    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
-    expect(filter?.(entity({ 'backstage.io/kubernetes-id': 'orders' }))).toBe(
+  const service = (annotations: Record<string, string>): Entity => ({
+    ...entity(annotations),
+    spec: { type: 'service' },
+  });
+
+  /** Each card is on every service component, annotated or not. */
+  function expectOnServiceComponents(
+    filter: ((entity: Entity) => boolean) | undefined,
+  ) {
+    expect(filter?.(service({ 'backstage.io/kubernetes-id': 'orders' }))).toBe(
       true,
     );
+    // Without annotations the card is there, saying which one to add.
+    expect(filter?.(service({}))).toBe(true);
+    expect(filter?.(entity({}))).toBe(false);
     expect(
-      filter?.(
-        entity({ 'backstage.io/kubernetes-label-selector': 'app=orders' }),
-      ),
-    ).toBe(true);
-    expect(filter?.(entity({ 'haven.plus/otel-service-name': 'orders' }))).toBe(
-      false,
+      filter?.({ ...service({}), kind: 'API', spec: { type: 'service' } }),
+    ).toBe(false);
+  }
+
+  it('puts the delivery card on every service component', () => {
+    const tester = createExtensionTester(deliveryCard);
+    expectOnServiceComponents(
+      tester.get(EntityCardBlueprint.dataRefs.filterFunction),
     );
     expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
   });
 
-  it('shows the observability card where there is a telemetry identity', () => {
-    const filter = createExtensionTester(observabilityCard).get(
-      EntityCardBlueprint.dataRefs.filterFunction,
+  it('puts the observability card on every service component', () => {
+    const tester = createExtensionTester(observabilityCard);
+    expectOnServiceComponents(
+      tester.get(EntityCardBlueprint.dataRefs.filterFunction),
     );
-    expect(filter?.(entity({ 'haven.plus/otel-service-name': 'orders' }))).toBe(
-      true,
-    );
-    expect(filter?.(entity({ 'backstage.io/kubernetes-id': 'orders' }))).toBe(
-      true,
-    );
-    expect(filter?.(entity({}))).toBe(false);
   });
 
   it('adds an Observability tab at /observability', () => {

@@ -84,12 +84,9 @@ button{background:#1f883d;color:#fff;border:0;border-radius:.4rem;padding:.5rem 
         .sort()
         .filter(f => before[f] !== after[f])
         .map(f => {
-          const status =
-            before[f] === undefined
-              ? 'added'
-              : after[f] === undefined
-              ? 'removed'
-              : 'modified';
+          let status = 'modified';
+          if (before[f] === undefined) status = 'added';
+          else if (after[f] === undefined) status = 'removed';
           return `<tr><td>${escapeHtml(f)}</td><td>${status}</td></tr>`;
         })
         .join('');

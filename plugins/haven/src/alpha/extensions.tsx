@@ -14,10 +14,16 @@ import { havenApiRef, HavenClient } from '../api/HavenClient';
  * The keys are @haven-plus/plugin-haven-common's annotation constants
  * spelled out: a filter key must be a literal.
  *
- * Delivery: the entity's objects can be found in a cluster
- * (isKubernetesAvailable). Observability: it has a telemetry identity
- * (isTelemetryAvailable).
+ * The two cards are on every service component's overview: with the
+ * annotations they read they show the data, without them an empty state
+ * names the annotation to add. The Observability tab is only on entities
+ * with a telemetry identity (isTelemetryAvailable).
  */
+
+const SERVICE_COMPONENTS = {
+  kind: 'component',
+  'spec.type': 'service',
+};
 
 export const havenApi = ApiBlueprint.make({
   params: defineParams =>
@@ -33,18 +39,7 @@ export const deliveryCard = EntityCardBlueprint.make({
   name: 'delivery',
   params: {
     type: 'content',
-    filter: {
-      $any: [
-        {
-          'metadata.annotations.backstage.io/kubernetes-id': { $exists: true },
-        },
-        {
-          'metadata.annotations.backstage.io/kubernetes-label-selector': {
-            $exists: true,
-          },
-        },
-      ],
-    },
+    filter: SERVICE_COMPONENTS,
     loader: () =>
       import('../components/DeliveryCard').then(m => <m.DeliveryCard />),
   },
@@ -54,18 +49,7 @@ export const observabilityCard = EntityCardBlueprint.make({
   name: 'observability',
   params: {
     type: 'content',
-    filter: {
-      $any: [
-        {
-          'metadata.annotations.haven.plus/otel-service-name': {
-            $exists: true,
-          },
-        },
-        {
-          'metadata.annotations.backstage.io/kubernetes-id': { $exists: true },
-        },
-      ],
-    },
+    filter: SERVICE_COMPONENTS,
     loader: () =>
       import('../components/ObservabilityCard').then(m => (
         <m.ObservabilityCard />

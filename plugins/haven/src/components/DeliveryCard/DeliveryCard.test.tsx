@@ -378,7 +378,8 @@ describe('DeliveryCard', () => {
             {
               type: 'Warning',
               reason: 'UpdateFailed',
-              message: 'error processing spec.data[0], err: Code: 403. permission denied',
+              message:
+                'error processing spec.data[0], err: Code: 403. permission denied',
               count: 7,
               lastTimestamp: '2026-08-22T10:30:00Z',
             },

@@ -88,10 +88,7 @@ function VaultCell(props: {
 }
 
 /** The newest Event of a failing ExternalSecret: where ESO says the real cause. */
-function LatestEvent(props: {
-  cluster: string;
-  row: DeliveryRow;
-}) {
+function LatestEvent(props: { cluster: string; row: DeliveryRow }) {
   const { cluster, row } = props;
   const kubernetesApi = useApi(kubernetesApiRef);
   const namespace = row.namespace;

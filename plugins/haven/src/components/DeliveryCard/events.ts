@@ -95,5 +95,7 @@ export async function newestEventFor(
     ? (body!.items as KubernetesEvent[])
     : [];
   const event = pickNewestEvent(items);
-  return event ? { status: 'found', event, time: eventTime(event) } : { status: 'none' };
+  return event
+    ? { status: 'found', event, time: eventTime(event) }
+    : { status: 'none' };
 }

@@ -18,6 +18,12 @@ export interface Figure {
   note?: string;
 }
 
+/** "met", "MISSED", or nothing when the figure has no goal. */
+const verdict = (f: Figure) => {
+  if (f.met === undefined) return '';
+  return f.met ? 'met' : 'MISSED';
+};
+
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|');
 
 /** The figures as Markdown tables, one per section, in first-seen order. */
@@ -31,9 +37,7 @@ export function figuresToMarkdown(figures: Figure[]): string {
           f =>
             `| ${cell(f.metric)} | ${cell(f.value)} ${cell(f.unit)} | ${cell(
               f.goal ?? '',
-            )} | ${f.met === undefined ? '' : f.met ? 'met' : 'MISSED'} | ${cell(
-              f.note ?? '',
-            )} |`,
+            )} | ${verdict(f)} | ${cell(f.note ?? '')} |`,
         );
       return [
         `### ${section}`,
@@ -53,17 +57,22 @@ export function figuresToText(figures: Figure[]): string {
     f.metric,
     `${f.value} ${f.unit}`.trim(),
     f.goal ?? '',
-    f.met === undefined ? '' : f.met ? 'met' : 'MISSED',
+    verdict(f),
   ]);
   const header = ['Section', 'Measure', 'Figure', 'Goal', ''];
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map(r => r[i].length)),
   );
   const line = (r: string[]) =>
-    r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map(w => '-'.repeat(w))), ...rows.map(line)].join(
-    '\n',
-  );
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    line(widths.map(w => '-'.repeat(w))),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** Percentile (0-100) of numbers by nearest rank. */

@@ -1,0 +1,465 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  type LoggerService,
+  type RootLoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import {
+  createTemplateAction,
+  scaffolderActionsExtensionPoint,
+} from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
+import { havenPlugin } from '@haven-plus/plugin-haven-backend';
+import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
+import { readTree } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
+import {
+  backstageVaultPolicy,
+  findRepoRoot,
+  GITHUB_SANDBOX,
+  SANDBOX_DOUBLES,
+  startGitHubDoubleOnLoopback,
+  startVaultDoubleOnLoopback,
+  templatedAppsPolicy,
+  type GitHubDouble,
+  type VaultDouble,
+} from '@haven-plus/haven-doubles';
+import { parse as parseYaml } from 'yaml';
+
+/*
+ * The scaffolder engine as havenService.test.ts runs it (the real scaffolder
+ * plugin, its GitHub module and the haven module), plus what the reliability
+ * suites look at: the Vault and GitHub doubles themselves (request log,
+ * faults, state) rather than only their URLs, the haven backend plugin (the
+ * entity telemetry route), every backend log line, and a probe action that
+ * copies a task's workspace and step outputs at its end.
+ */
+
+export const FLEET = GITHUB_SANDBOX.fleetRepo;
+export const CLUSTER = GITHUB_SANDBOX.cluster;
+export const VAULT = SANDBOX_DOUBLES.vault;
+export const GITHUB_TOKEN = GITHUB_SANDBOX.token;
+/** The probe step's action: records the workspace and the outputs it is given. */
+export const PROBE_ACTION = 'haven-reliability:probe';
+
+export type TemplateName =
+  | 'haven-service'
+  | 'haven-add-secret'
+  | 'haven-observability-stack'
+  | 'haven-vault-provision';
+export const TEMPLATE_NAMES: TemplateName[] = [
+  'haven-service',
+  'haven-add-secret',
+  'haven-observability-stack',
+  'haven-vault-provision',
+];
+
+/** A template's YAML as the catalog holds it. */
+export function readTemplate(name: TemplateName): JsonObject {
+  const text = fs.readFileSync(
+    path.join(findRepoRoot(), `templates/${name}/template.yaml`),
+    'utf8',
+  );
+  const template = parseYaml(text) as JsonObject;
+  return {
+    ...template,
+    metadata: { ...(template.metadata as JsonObject), namespace: 'default' },
+  };
+}
+
+/**
+ * The template with one more step at its end, the probe, given every step's
+ * output; named `<name>-probed`.
+ */
+export function probedTemplate(name: TemplateName): JsonObject {
+  const template = readTemplate(name);
+  const spec = template.spec as JsonObject;
+  const steps = spec.steps as JsonObject[];
+  const outputs = Object.fromEntries(
+    steps.map(s => [s.id as string, `\${{ steps['${s.id}'].output }}`]),
+  );
+  return {
+    ...template,
+    metadata: {
+      ...(template.metadata as JsonObject),
+      name: `${name}-probed`,
+    },
+    spec: {
+      ...spec,
+      steps: [
+        ...steps,
+        {
+          id: 'reliability-probe',
+          name: 'Reliability probe',
+          action: PROBE_ACTION,
+          input: { outputs },
+        },
+      ],
+    },
+  };
+}
+
+/** A component as the catalog knows it once its pull request is merged. */
+export function appEntity(app: string): JsonObject {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: app,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/kubernetes-id': app,
+        'backstage.io/kubernetes-namespace': app,
+        'vault.io/secrets-engine': VAULT.kvMount,
+        'vault.io/secrets-path': `${VAULT.pathPrefix}/${app}/${app}`,
+      },
+    },
+    spec: {
+      type: 'service',
+      lifecycle: 'experimental',
+      owner: 'group:default/haven-platform',
+    },
+  };
+}
+
+/** The haven-service form for one app, as havenService.test.ts fills it. */
+export function serviceValues(app: string): JsonObject {
+  return {
+    component: app,
+    description: `${app} for the reliability run`,
+    owner: 'group:default/haven-platform',
+    system: 'system:default/open-webui',
+    cluster: CLUSTER,
+    namespace: app,
+    chartRepositoryUrl: 'https://helm.openwebui.com',
+    chartName: 'open-webui',
+    chartVersion: '8.x',
+    envValuesPath: 'extraEnvVars',
+    hostname: `${app}.chat.haven.example.nl`,
+    servicePort: 80,
+    observability: true,
+    generated: [
+      {
+        name: 'webui-secret-key',
+        key: 'WEBUI_SECRET_KEY',
+        generate: { kind: 'alphanumeric', length: 48 },
+      },
+    ],
+    suppliedName: 'openai-api-key',
+    suppliedKey: 'OPENAI_API_KEY',
+  };
+}
+
+/** A root logger that keeps every line, unredacted, with its metadata. */
+class RecordingLogger implements RootLoggerService {
+  constructor(
+    private readonly lines: string[],
+    private readonly fields: JsonObject = {},
+  ) {}
+  error(message: string, meta?: Error | JsonObject) {
+    this.record('error', message, meta);
+  }
+  warn(message: string, meta?: Error | JsonObject) {
+    this.record('warn', message, meta);
+  }
+  info(message: string, meta?: Error | JsonObject) {
+    this.record('info', message, meta);
+  }
+  debug(message: string, meta?: Error | JsonObject) {
+    this.record('debug', message, meta);
+  }
+  child(meta: JsonObject): LoggerService {
+    return new RecordingLogger(this.lines, { ...this.fields, ...meta });
+  }
+  private record(level: string, message: string, meta?: Error | JsonObject) {
+    const extra =
+      meta instanceof Error
+        ? `${meta.name}: ${meta.message}\n${meta.stack ?? ''}`
+        : JSON.stringify(meta ?? {});
+    this.lines.push(
+      `${level} ${message} ${extra} ${JSON.stringify(this.fields)}`,
+    );
+  }
+}
+
+export interface TaskRun {
+  id: string;
+  status: string;
+  /** GET /v2/tasks/:id as it answered at the end. */
+  task: JsonObject;
+  /** GET /v2/tasks/:id/events. */
+  events: JsonObject[];
+  /** The log messages of the events, joined. */
+  log: string;
+  /** Wall time from the create request to the end state. */
+  wallMs: number;
+}
+
+export interface ProbeRecord {
+  taskId: string;
+  /** Workspace path -> text, at the end of the task. */
+  workspace: Record<string, string>;
+  /** Every step's output, as the template gave them to the probe. */
+  outputs: unknown;
+}
+
+export interface EngineHarness {
+  baseUrl: string;
+  vault: VaultDouble;
+  github: GitHubDouble;
+  urls: { vault: string; github: string };
+  /** Every backend log line so far. */
+  logs: string[];
+  /** What the probe step recorded, by task id. */
+  probes: Map<string, ProbeRecord>;
+  /** Requests the Vault and GitHub doubles have answered so far. */
+  upstreamRequests(): number;
+  /** A call to the backend as the mock user. */
+  request(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string; json: any }>;
+  runTask(request: {
+    templateRef: string;
+    values: JsonObject;
+    secrets?: Record<string, string>;
+  }): Promise<TaskRun>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Vault and GitHub doubles on loopback (as startSandboxDoubles
+ * seeds them) and a backend with the scaffolder, its GitHub module, the haven
+ * module, the haven backend plugin and an in-memory catalog holding the four
+ * templates, their probed copies and `entities`.
+ */
+export async function startEngine(
+  options: { entities?: JsonObject[] } = {},
+): Promise<EngineHarness> {
+  const v = VAULT;
+  const vault = await startVaultDoubleOnLoopback(0, {
+    rootToken: v.rootToken,
+    kvMounts: [v.kvMount],
+    kubernetesAuthMounts: [
+      { path: v.kubernetesAuthMount, accessor: v.kubernetesAuthAccessor },
+    ],
+    policies: [
+      {
+        name: 'haven-backstage',
+        policy: backstageVaultPolicy({
+          kvMount: v.kvMount,
+          kubernetesAuthMount: v.kubernetesAuthMount,
+          pathPrefix: v.pathPrefix,
+          perApp: false,
+        }),
+      },
+      {
+        name: 'haven-apps',
+        policy: templatedAppsPolicy({
+          kvMount: v.kvMount,
+          pathPrefix: v.pathPrefix,
+          accessor: v.kubernetesAuthAccessor,
+        }),
+      },
+    ],
+    tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
+  });
+  const github = await startGitHubDoubleOnLoopback(0, {
+    token: GITHUB_TOKEN,
+    login: GITHUB_SANDBOX.login,
+  });
+
+  const logs: string[] = [];
+  const probes = new Map<string, ProbeRecord>();
+  const probeModule = createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'haven-reliability-probe',
+    register({ registerInit }) {
+      registerInit({
+        deps: { scaffolder: scaffolderActionsExtensionPoint },
+        async init({ scaffolder }) {
+          scaffolder.addActions(
+            createTemplateAction({
+              id: PROBE_ACTION,
+              description:
+                'Reliability runs only: records the workspace and every step output of the task',
+              schema: {
+                input: {
+                  outputs: z =>
+                    z
+                      .record(z.string(), z.unknown())
+                      .optional()
+                      .describe('Outputs of the steps before'),
+                },
+              },
+              async handler(ctx) {
+                probes.set(ctx.task.id, {
+                  taskId: ctx.task.id,
+                  workspace: readTree(ctx.workspacePath),
+                  outputs: ctx.input.outputs,
+                });
+              },
+            }),
+          );
+        },
+      });
+    },
+  });
+
+  const templates = TEMPLATE_NAMES.flatMap(name => [
+    readTemplate(name),
+    probedTemplate(name),
+  ]);
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderGithubModule,
+      scaffolderHavenModule,
+      probeModule,
+      havenPlugin,
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => new RecordingLogger(logs),
+      }),
+      catalogServiceMock.factory({
+        entities: [...templates, ...(options.entities ?? [])] as never[],
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          integrations: {
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: github.url,
+                token: GITHUB_TOKEN,
+              },
+            ],
+          },
+          haven: {
+            entityPage: { cacheTtlSeconds: 0 },
+            vault: {
+              address: vault.url,
+              auth: { method: 'token', token: v.backstageToken },
+              environments: [
+                {
+                  name: 'sandbox',
+                  kvMount: v.kvMount,
+                  kubernetesAuthMount: v.kubernetesAuthMount,
+                  pathPrefix: v.pathPrefix,
+                },
+              ],
+            },
+            gitops: {
+              fleetRepo: {
+                url: `https://github.com/${FLEET.owner}/${FLEET.name}`,
+              },
+              clusters: [
+                {
+                  name: CLUSTER,
+                  environment: 'sandbox',
+                  dependsOn: ['infrastructure'],
+                  otlpEndpoint:
+                    'http://alloy.observability.svc.cluster.local:4318',
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const baseUrl = `http://localhost:${
+    ((server as Server).address() as AddressInfo).port
+  }`;
+
+  const request: EngineHarness['request'] = async (method, route, body) => {
+    const res = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers: {
+        authorization: mockCredentials.user.header(),
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, text, json };
+  };
+
+  const runTask: EngineHarness['runTask'] = async body => {
+    const started = performance.now();
+    const created = await request('POST', '/api/scaffolder/v2/tasks', {
+      secrets: {},
+      ...body,
+    });
+    if (created.status !== 201) {
+      throw new Error(
+        `POST /v2/tasks answered ${created.status}: ${created.text.slice(
+          0,
+          500,
+        )}`,
+      );
+    }
+    const id = created.json.id as string;
+    for (;;) {
+      const task = await request('GET', `/api/scaffolder/v2/tasks/${id}`);
+      if (['completed', 'failed', 'cancelled'].includes(task.json.status)) {
+        const wallMs = performance.now() - started;
+        const events = (
+          await request('GET', `/api/scaffolder/v2/tasks/${id}/events`)
+        ).json as JsonObject[];
+        const log = events
+          .map(e => String((e.body as JsonObject)?.message ?? ''))
+          .join('\n');
+        return {
+          id,
+          status: task.json.status,
+          task: task.json,
+          events,
+          log,
+          wallMs,
+        };
+      }
+      if (performance.now() - started > 120_000) {
+        throw new Error(`task ${id} did not finish within 120 s`);
+      }
+      await new Promise(r => setTimeout(r, 20));
+    }
+  };
+
+  return {
+    baseUrl,
+    vault: vault.double,
+    github: github.double,
+    urls: { vault: vault.url, github: github.url },
+    logs,
+    probes,
+    upstreamRequests: () =>
+      vault.double.requests.length + github.double.requests.length,
+    request,
+    runTask,
+    stop: async () => {
+      await Promise.all([vault.close(), github.close()]);
+    },
+  };
+}
