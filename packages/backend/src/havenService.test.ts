@@ -47,7 +47,6 @@ const engineAppEntity = {
     namespace: 'default',
     annotations: {
       'backstage.io/kubernetes-id': ENGINE_APP,
-      'backstage.io/kubernetes-namespace': ENGINE_APP,
       'vault.io/secrets-engine': 'kv-apps',
       'vault.io/secrets-path': `apps/${ENGINE_APP}/${ENGINE_APP}`,
     },

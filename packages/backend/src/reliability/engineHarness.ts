@@ -121,7 +121,6 @@ export function appEntity(app: string): JsonObject {
       namespace: 'default',
       annotations: {
         'backstage.io/kubernetes-id': app,
-        'backstage.io/kubernetes-namespace': app,
         'vault.io/secrets-engine': VAULT.kvMount,
         'vault.io/secrets-path': `${VAULT.pathPrefix}/${app}/${app}`,
       },

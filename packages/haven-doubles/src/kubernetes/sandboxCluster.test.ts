@@ -59,15 +59,21 @@ describe('the sandbox cluster', () => {
     ).toEqual(expected);
   });
 
-  it('labels every object with its app’s kubernetes-id, in the app’s namespace', () => {
+  it('labels every object with its app’s kubernetes-id, in the app’s namespace (Flux Kustomizations in flux-system)', () => {
     for (const o of notEvents) {
-      const app = o.metadata.namespace;
+      const app = o.metadata.labels?.['backstage.io/kubernetes-id'];
       expect(o.metadata.labels).toEqual({ 'backstage.io/kubernetes-id': app });
+      expect([o.kind, o.metadata.namespace]).toEqual([
+        o.kind,
+        o.kind === 'Kustomization' ? 'flux-system' : app,
+      ]);
       expect(
         SANDBOX_DELIVERY_EXAMPLES.some(e => e.app === app && e.rows.length > 0),
       ).toBe(true);
     }
-    const withObjects = new Set(notEvents.map(o => o.metadata.namespace));
+    const withObjects = new Set(
+      notEvents.map(o => o.metadata.labels?.['backstage.io/kubernetes-id']),
+    );
     expect([...withObjects].sort()).toEqual([
       'open-webui-acme',
       'open-webui-gemeente',

@@ -46,8 +46,10 @@
  * Every timestamp is relative to `now` (when the sandbox starts), so each
  * state holds whenever the sandbox is started. Events are not labelled (a
  * real Event carries no labels); everything else carries
- * `backstage.io/kubernetes-id: <app>` and lives in namespace `<app>`
- * (contracts.md 6.2: the entities set backstage.io/kubernetes-namespace).
+ * `backstage.io/kubernetes-id: <app>` and lives in namespace `<app>`, but
+ * the Flux Kustomization, which lives in `flux-system` as haven-node renders
+ * it; the entities set no backstage.io/kubernetes-namespace, so the
+ * Kubernetes backend selects by label in every namespace (contracts.md 6.2).
  */
 import { createHash } from 'node:crypto';
 import type { KubernetesObject } from './kubernetesDouble';
@@ -143,7 +145,12 @@ const rows = (
     SandboxDeliveryState,
   ],
 ): SandboxDeliveryRow[] => [
-  { kind: 'Kustomization', name: app, namespace: app, state: states[0] },
+  {
+    kind: 'Kustomization',
+    name: app,
+    namespace: 'flux-system',
+    state: states[0],
+  },
   { kind: 'HelmRelease', name: app, namespace: app, state: states[1] },
   {
     kind: 'SecretStore',
@@ -309,7 +316,9 @@ function meta(
 ) {
   return {
     name,
-    namespace: app,
+    // Flux Kustomizations live in flux-system, as haven-node renders them
+    // (clusters/<cluster>/apps/<app>.yaml); the app's own objects in its namespace.
+    namespace: kind === 'Kustomization' ? 'flux-system' : app,
     labels: { [KUBERNETES_ID]: app },
     uid: uid(`${kind}/${app}/${name}`),
     generation: options.generation,

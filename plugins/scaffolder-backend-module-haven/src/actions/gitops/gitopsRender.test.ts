@@ -55,7 +55,6 @@ describe('haven:gitops:render', () => {
       catalogInfoPath: `fleet/${APP_DIR}/catalog-info.yaml`,
       annotations: {
         'backstage.io/kubernetes-id': 'open-webui-voorbeeld',
-        'backstage.io/kubernetes-namespace': 'voorbeeld',
         'vault.io/secrets-engine': 'kv-apps',
         'vault.io/secrets-path': 'apps/voorbeeld/open-webui-voorbeeld',
         'haven.plus/otel-service-name': 'open-webui-voorbeeld',

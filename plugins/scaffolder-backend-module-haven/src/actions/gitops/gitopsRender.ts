@@ -5,7 +5,6 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ANNOTATION_KUBERNETES_ID,
-  ANNOTATION_KUBERNETES_NAMESPACE,
   ANNOTATION_OTEL_SERVICE_NAME,
   ANNOTATION_OTEL_SERVICE_NAMESPACE,
   ANNOTATION_VAULT_SECRETS_ENGINE,
@@ -395,9 +394,11 @@ export function createGitopsRenderAction(options: {
 
       const folder = appFolder(cluster, app);
       const registerPath = `${cluster.fluxPath}/kustomization.yaml`;
+      // No backstage.io/kubernetes-namespace: the app's Flux Kustomization
+      // lives in Flux's namespace, the rest in the app's; both carry the
+      // kubernetes-id label, which is what the Kubernetes backend selects on.
       const annotations: Record<string, string> = {
         [ANNOTATION_KUBERNETES_ID]: app,
-        [ANNOTATION_KUBERNETES_NAMESPACE]: namespace,
         [ANNOTATION_VAULT_SECRETS_ENGINE]: environment.kvMount,
         [ANNOTATION_VAULT_SECRETS_PATH]: kvPath,
       };
