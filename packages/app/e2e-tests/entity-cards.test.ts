@@ -3,7 +3,7 @@ import { test, expect, type Page } from '@playwright/test';
 /*
  * The Haven+ entity cards on the example component in the sandbox: the
  * observability card answered by haven-backend over the Loki, Tempo and Vault
- * doubles, and the delivery card over the (empty) Kubernetes double.
+ * doubles, and the delivery card over the Kubernetes double.
  */
 
 const shot = (page: Page, name: string) =>
@@ -30,6 +30,11 @@ function paneOf(href: string | null) {
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
 });
 
 test('the Open WebUI entity page shows its recent traces, log volume and Explore links', async ({
@@ -44,7 +49,7 @@ test('the Open WebUI entity page shows its recent traces, log volume and Explore
   await expect(
     page
       .getByRole('cell', {
-        name: /^(POST \/api\/chat\/completions|GET \/api\/models)$/,
+        name: /^(POST \/api\/chat\/completions|GET \/api\/models) open-webui-voorbeeld$/,
       })
       .first(),
   ).toBeVisible();
@@ -69,7 +74,7 @@ test('the Open WebUI entity page shows its recent traces, log volume and Explore
   expect(logs.datasource.uid).toBe('haven-loki');
   expect(logs.expr).toContain('service_name="open-webui-voorbeeld"');
 
-  // The Kubernetes double is an empty cluster: the delivery card says so.
+  // The delivery card over the Kubernetes double (states: entity-states.test.ts).
   await expect(page.getByText('Flux → External Secrets → Vault')).toBeVisible();
   await shot(page, '11-entity-cards');
 });

@@ -55,7 +55,7 @@ test('the catalog lists the example entities', async ({ page }) => {
   ).toBeVisible();
 });
 
-test('an Open WebUI entity page shows its owner, system and an empty Kubernetes tab', async ({
+test('an Open WebUI entity page shows its owner, system and its cluster on the Kubernetes tab', async ({
   page,
 }) => {
   await page.goto('/catalog/default/component/open-webui-voorbeeld');
@@ -83,14 +83,12 @@ test('an Open WebUI entity page shows its owner, system and an empty Kubernetes 
     .getByRole('link', { name: 'Kubernetes' })
     .click();
   await expect(page).toHaveURL(/\/open-webui-voorbeeld\/kubernetes$/);
-  // The cluster double answered every list call: no fetch error, no resources.
-  await expect(page.getByText('No Kubernetes resources')).toBeVisible();
-  await expect(
-    page.getByText(
-      'No resources on any known clusters for open-webui-voorbeeld',
-    ),
-  ).toBeVisible();
-  await expect(page.getByText(/error/i)).toHaveCount(0);
+  // The cluster double answered every list call: no fetch error. It holds the
+  // app's Flux and External Secrets objects but no workloads (no pods).
+  await expect(page.getByText('Haven sandbox (double)')).toBeVisible();
+  await expect(page.getByText('0 pods')).toBeVisible();
+  await expect(page.getByText('No pods with errors')).toBeVisible();
+  await expect(page.getByText(/error/i)).toHaveCount(1); // "No pods with errors"
   await shot(page, '03-entity-kubernetes');
 });
 

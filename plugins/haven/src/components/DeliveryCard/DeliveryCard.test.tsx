@@ -234,7 +234,7 @@ describe('DeliveryCard', () => {
     const kustomization = row('Kustomization/orders');
     expect(within(kustomization).getByText('Ready')).toBeInTheDocument();
     expect(
-      within(kustomization).getByText('main@sha1:450796ddb2ab'),
+      within(kustomization).getByText('main@450796ddb2ab'),
     ).toBeInTheDocument();
 
     expect(

@@ -41,9 +41,14 @@ import {
 const TITLE = 'Delivery';
 const SUBHEADER = 'Flux → External Secrets → Vault';
 
-/** Shortens `main@sha1:<40 hex>` to 12 hex digits; the full one is the tooltip. */
+/**
+ * `main@sha1:<40 hex>` as `main@<12 hex>` (an OCI `sha256:` digest keeps its
+ * prefix); the full revision is the cell's tooltip.
+ */
 function shortRevision(revision: string): string {
-  return revision.replace(/(sha1|sha256):([0-9a-f]{12})[0-9a-f]+/g, '$1:$2');
+  return revision
+    .replace(/@sha1:([0-9a-f]{12})[0-9a-f]+/g, '@$1')
+    .replace(/(sha256):([0-9a-f]{12})[0-9a-f]+/g, '$1:$2');
 }
 
 function Secondary(props: { children: ReactNode }) {
@@ -179,7 +184,10 @@ function ClusterTable(props: {
                 <TableCell>
                   <StateLabel tone={row.tone} label={row.state} />
                 </TableCell>
-                <TableCell title={row.revision}>
+                <TableCell
+                  title={row.revision}
+                  style={{ whiteSpace: 'nowrap' }}
+                >
                   {row.revision ? shortRevision(row.revision) : '—'}
                 </TableCell>
                 <TableCell>

@@ -20,7 +20,12 @@ export function StateLabel(props: { tone: StateTone; label: string }) {
     <Typography
       component="span"
       variant="body2"
-      style={{ display: 'inline-flex', alignItems: 'center', fontWeight: 500 }}
+      style={{
+        display: 'inline-flex',
+        alignItems: 'center',
+        fontWeight: 500,
+        whiteSpace: 'nowrap',
+      }}
       data-tone={tone}
     >
       <Box
