@@ -57,6 +57,8 @@ export interface EntityTelemetryServiceOptions {
 
 /** v2: one Loki and one Tempo query per answer, and no log lines in it. */
 const CACHE_PREFIX = 'entity-telemetry:v2';
+/** At most this many answers are kept in this replica's memory. */
+const RECENT_ANSWERS = 500;
 
 const problem = (
   status: TelemetrySectionProblem['status'],
@@ -81,6 +83,11 @@ export class EntityTelemetryService {
   private readonly now: () => number;
   /** Views being built, so simultaneous views share one set of upstream calls. */
   private readonly inFlight = new Map<string, Promise<EntityTelemetry>>();
+  /** Recent answers of this replica (see recentAnswer). */
+  private readonly recent = new Map<
+    string,
+    { answer: EntityTelemetry; expiresAt: number }
+  >();
 
   constructor(options: EntityTelemetryServiceOptions) {
     this.config = options.config;
@@ -101,15 +108,47 @@ export class EntityTelemetryService {
     const key = `${CACHE_PREFIX}:${entityRef}:${window}`;
     const building = this.inFlight.get(key);
     if (building) return building;
+    const recent = this.recentAnswer(key);
+    if (recent) return recent;
     const cached = await this.cache.get<EntityTelemetry>(key).catch(error => {
       this.logger.warn(`Could not read the telemetry cache: ${error}`);
       return undefined;
     });
-    if (cached) return cached;
+    if (cached) {
+      this.remember(key, cached);
+      return cached;
+    }
     // Another view may have started building while the cache was read.
     return (
       this.inFlight.get(key) ?? this.startBuild(key, entity, entityRef, window)
     );
+  }
+
+  /**
+   * This replica's copy of a shared-cache answer, so a hit does not decode
+   * the stored answer again. It expires with the shared entry: an answer is
+   * stored for cacheTtlSeconds from its generatedAt.
+   */
+  private recentAnswer(key: string): EntityTelemetry | undefined {
+    const entry = this.recent.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.recent.delete(key);
+      return undefined;
+    }
+    return entry.answer;
+  }
+
+  private remember(key: string, answer: EntityTelemetry) {
+    const ttlMs = this.config.cacheTtlSeconds * 1000;
+    const expiresAt = Date.parse(answer.generatedAt) + ttlMs;
+    if (ttlMs <= 0 || !(expiresAt > this.now())) return;
+    // A Map iterates in insertion order: drop the oldest beyond the bound.
+    this.recent.delete(key);
+    this.recent.set(key, { answer, expiresAt });
+    if (this.recent.size > RECENT_ANSWERS) {
+      this.recent.delete(this.recent.keys().next().value!);
+    }
   }
 
   private startBuild(
@@ -123,6 +162,7 @@ export class EntityTelemetryService {
         // Answers with a failed section are cached too: the TTL is what
         // bounds the load on an upstream that is struggling.
         if (this.config.cacheTtlSeconds > 0) {
+          this.remember(key, answer);
           await this.cache
             .set(key, answer, { ttl: this.config.cacheTtlSeconds * 1000 })
             .catch(error =>
