@@ -32,6 +32,16 @@ export interface Config {
         /** @visibility frontend */
         mimir?: string;
       };
+      /**
+       * Set when the observability stack runs a tenant per team: entities
+       * whose haven.plus/telemetry-tenant is another tenant link to that
+       * tenant's datasources (`<uid>-<tenant>`, as the stack provisions
+       * them); the default tenant keeps `datasources`.
+       */
+      tenantDatasources?: {
+        /** @visibility frontend */
+        defaultTenant: string;
+      };
     };
   };
 }

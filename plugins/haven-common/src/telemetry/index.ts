@@ -53,3 +53,8 @@ export type {
   TelemetryLinkOptions,
   TelemetryLinks,
 } from './links';
+export {
+  tenantDatasourceUids,
+  datasourcesForTenant,
+} from './tenantDatasources';
+export type { DatasourceUids } from './tenantDatasources';

@@ -5,6 +5,10 @@ import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxc
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
 import { InputError } from '@backstage/errors';
+import {
+  tenantDatasourceUids,
+  type DatasourceUids,
+} from '@haven-plus/plugin-haven-common';
 import type { HavenGitopsCluster } from '../config';
 import { planTenantRoutes, type TeamTenant } from '../observability/tenancy';
 import {
@@ -22,12 +26,9 @@ import {
  * is checked against the chart's own values in the tests.
  */
 
-/** Datasource UIDs the entity page links to (haven.grafana config). @public */
-export interface DatasourceUids {
-  loki: string;
-  tempo: string;
-  mimir: string;
-}
+// The UID rule lives in haven-common: the entity page derives the same UIDs.
+export { tenantDatasourceUids };
+export type { DatasourceUids };
 
 /** How the stack's backends separate data (X-Scope-OrgID). @public */
 export type ObservabilityTenancy =
@@ -39,57 +40,6 @@ export type ObservabilityTenancy =
       /** Tenant of namespaces no team lists; its datasources keep the configured UIDs. */
       defaultTenant: string;
     };
-
-/** Grafana datasource UIDs: 1 to 40 letters, digits, '-' and '_'. */
-const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
-
-/** FNV-1a, 32 bits, of the string's UTF-16 code units, as 8 hex digits. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-/**
- * The datasource UIDs of one tenant under per-team tenancy: each configured
- * UID plus "-<tenant>" (haven-loki-team-a), or, when the tenant holds
- * characters a Grafana UID cannot (`! . * ' ( )`) or the result would pass
- * Grafana's 40 characters, the tenant with those characters as "_", cut to
- * fit, and 8 hex digits of its FNV-1a hash (haven-loki-team_a-1a2b3c4d).
- * Plain string arithmetic, so the entity page can derive the same UIDs in
- * the browser. The default tenant does not go through this: it keeps the
- * configured UIDs.
- * @public
- */
-export function tenantDatasourceUids(
-  uids: DatasourceUids,
-  tenant: string,
-): DatasourceUids {
-  const derive = (uid: string): string => {
-    const readable = `${uid}-${tenant}`;
-    if (GRAFANA_UID.test(readable)) return readable;
-    const hash = fnv1a(tenant);
-    const room = 40 - uid.length - hash.length - 2;
-    const part = tenant.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, room);
-    const derived = part ? `${uid}-${part}-${hash}` : `${uid}-${hash}`;
-    if (!GRAFANA_UID.test(derived)) {
-      throw new InputError(
-        `Datasource UID ${JSON.stringify(
-          uid,
-        )} leaves no room for a tenant suffix within Grafana's 40 characters; shorten haven.grafana.datasources`,
-      );
-    }
-    return derived;
-  };
-  return {
-    loki: derive(uids.loki),
-    tempo: derive(uids.tempo),
-    mimir: derive(uids.mimir),
-  };
-}
 
 /** One tenant's set of datasources: the header they send and their UIDs. @public */
 export interface TenantDatasources {

@@ -290,6 +290,42 @@ describe('ObservabilityCard', () => {
     });
   });
 
+  it("links a team tenant's entity to that tenant's datasources under per-team tenancy", async () => {
+    const perTeam = (tenant: string) =>
+      render({
+        haven: resolved(),
+        forEntity: {
+          ...entity,
+          metadata: {
+            ...entity.metadata,
+            annotations: {
+              ...entity.metadata.annotations,
+              'haven.plus/telemetry-tenant': tenant,
+            },
+          },
+        },
+        config: {
+          haven: {
+            grafana: {
+              ...grafana.haven.grafana,
+              tenantDatasources: { defaultTenant: 'platform' },
+            },
+          },
+        },
+      });
+    const uidOf = (name: string) =>
+      decodeExploreUrl(screen.getByRole('link', { name }).getAttribute('href')!)
+        .datasourceUid;
+
+    const team = await perTeam('team-a');
+    expect(uidOf('Logs')).toBe('loki-uid-team-a');
+    expect(uidOf('Traces')).toBe('tempo-uid-team-a');
+    team.unmount();
+
+    await perTeam('platform');
+    expect(uidOf('Logs')).toBe('loki-uid');
+  });
+
   it('says how to turn the links on without haven.grafana.baseUrl', async () => {
     await render({ haven: resolved(), config: {} });
     expect(

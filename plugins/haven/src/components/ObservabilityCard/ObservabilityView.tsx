@@ -8,6 +8,7 @@ import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   telemetryFromEntity,
   telemetryLinks,
+  datasourcesForTenant,
   type TelemetryLinks,
 } from '@haven-plus/plugin-haven-common';
 import Box from '@material-ui/core/Box';
@@ -366,9 +367,19 @@ export function ObservabilityView(props: { entity: Entity; variant: Variant }) {
     if (!identity) return { problem: 'The entity has no telemetry identity.' };
     try {
       return {
-        links: telemetryLinks(identity, settings.grafana, {
-          range: { from: `now-${timeWindow}`, to: 'now' },
-        }),
+        links: telemetryLinks(
+          identity,
+          {
+            ...settings.grafana,
+            // A team's tenant has its own datasources (per-team tenancy).
+            datasources: datasourcesForTenant(
+              settings.grafana.datasources,
+              identity.tenant,
+              settings.defaultTenant,
+            ),
+          },
+          { range: { from: `now-${timeWindow}`, to: 'now' } },
+        ),
       };
     } catch (e) {
       return {

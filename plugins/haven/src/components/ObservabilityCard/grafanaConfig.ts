@@ -14,7 +14,12 @@ export const DEFAULT_DATASOURCE_UIDS = {
 
 /** The Grafana link settings, or why there are none. */
 export type GrafanaLinkSettings =
-  | { grafana: GrafanaLinkConfig; problem?: undefined }
+  | {
+      grafana: GrafanaLinkConfig;
+      /** Set when the stack runs a tenant per team (haven.grafana.tenantDatasources). */
+      defaultTenant?: string;
+      problem?: undefined;
+    }
   | { grafana?: undefined; problem: string };
 
 /** Reads `haven.grafana` (plugins/haven/config.d.ts). */
@@ -40,6 +45,9 @@ export function readGrafanaLinkSettings(
       grafana.getOptionalString(`datasources.${key}`) ??
       DEFAULT_DATASOURCE_UIDS[key];
     return {
+      defaultTenant: grafana.getOptionalString(
+        'tenantDatasources.defaultTenant',
+      ),
       grafana: {
         baseUrl,
         orgId: grafana.getOptionalNumber('orgId'),
