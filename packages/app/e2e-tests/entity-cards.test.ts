@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { explorePane, shot, signIn } from './support';
 
 /*
  * The Haven+ entity cards on the example component in the sandbox: the
@@ -6,36 +7,7 @@ import { test, expect, type Page } from '@playwright/test';
  * doubles, and the delivery card over the Kubernetes double.
  */
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `e2e-test-report/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
-/** The Explore pane a link opens (panes format, schemaVersion 1). */
-function paneOf(href: string | null) {
-  const url = new URL(href ?? '');
-  expect(url.searchParams.get('schemaVersion')).toBe('1');
-  const panes = JSON.parse(url.searchParams.get('panes') ?? '{}');
-  const pane = Object.values(panes)[0] as {
-    queries: Array<{
-      datasource: { uid: string };
-      expr?: string;
-      query?: string;
-    }>;
-  };
-  return pane.queries[0];
-}
-
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-});
+test.beforeEach(async ({ page }) => signIn(page));
 
 test('the Open WebUI entity page shows its recent traces, log volume and Explore links', async ({
   page,
@@ -57,7 +29,7 @@ test('the Open WebUI entity page shows its recent traces, log volume and Explore
     page.getByText(/[0-9]+ log lines, [0-9]+ errors in the last 1h/),
   ).toBeVisible();
 
-  const traces = paneOf(
+  const traces = explorePane(
     await page
       .getByRole('link', { name: 'Traces', exact: true })
       .getAttribute('href'),
@@ -66,7 +38,7 @@ test('the Open WebUI entity page shows its recent traces, log volume and Explore
   expect(traces.query).toContain(
     'resource.service.name = "open-webui-voorbeeld"',
   );
-  const logs = paneOf(
+  const logs = explorePane(
     await page
       .getByRole('link', { name: 'Error logs', exact: true })
       .getAttribute('href'),

@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { SANDBOX_DELIVERY_EXAMPLES } from '@haven-plus/haven-doubles';
+import { shot, signIn } from './support';
 
 /*
  * Every example component of the sandbox, each in its own delivery state
@@ -8,25 +9,11 @@ import { SANDBOX_DELIVERY_EXAMPLES } from '@haven-plus/haven-doubles';
  * "missing annotation" empty states and a telemetry upstream that is down.
  */
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `e2e-test-report/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
 /** The Delivery card, found by its subheader. */
 const deliveryCard = (page: Page) =>
   page.locator('.MuiCard-root', { hasText: 'Flux → External Secrets → Vault' });
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-});
+test.beforeEach(async ({ page }) => signIn(page));
 
 const withObjects = SANDBOX_DELIVERY_EXAMPLES.filter(e => e.rows.length > 0);
 

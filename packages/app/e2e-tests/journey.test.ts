@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { createHavenService, explorePane, shot, signIn } from './support';
 
 /*
  * The whole journey a developer makes in the sandbox: Create a Haven+
@@ -9,27 +10,6 @@ import { test, expect, type Page } from '@playwright/test';
  * observability links.
  */
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `e2e-test-report/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
-/** The Explore pane a link opens (panes format, schemaVersion 1). */
-function firstQuery(href: string | null) {
-  const url = new URL(href ?? '');
-  expect(url.searchParams.get('schemaVersion')).toBe('1');
-  const panes = JSON.parse(url.searchParams.get('panes') ?? '{}');
-  const pane = Object.values(panes)[0] as {
-    queries: Array<{
-      datasource: { uid: string };
-      expr?: string;
-      query?: string;
-    }>;
-  };
-  return pane.queries[0];
-}
-
 test('Create → pull request → merge → entity page with its delivery chain and telemetry links', async ({
   page,
 }) => {
@@ -37,42 +17,14 @@ test('Create → pull request → merge → entity page with its delivery chain 
   const supplied = 'journey-openai-key-9d41c7e2';
   const app = `journey-${Date.now().toString(36)}`;
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  await signIn(page);
 
   // 1. Create.
-  await page.goto('/create');
-  await page
-    .locator('.MuiCard-root')
-    .filter({ hasText: 'Create a Haven+ service' })
-    .getByRole('button', { name: 'Choose' })
-    .click();
-  await page.getByRole('textbox', { name: /^Name/ }).fill(app);
-  await page
-    .getByRole('textbox', { name: /^Description/ })
-    .fill('Open WebUI made by the journey test');
-  await page.getByRole('textbox', { name: 'Owner' }).click();
-  await page
-    .getByRole('option', { name: /^(Haven platform team|haven-platform)$/ })
-    .click();
-  await page.getByRole('textbox', { name: 'System' }).click();
-  await page.getByRole('option', { name: /^(Open WebUI|open-webui)$/ }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page
-    .getByRole('textbox', { name: /Supplied secret name/ })
-    .fill('openai-api-key');
-  await page
-    .getByRole('textbox', { name: /Its environment variable/ })
-    .fill('OPENAI_API_KEY');
-  await page.getByLabel(/Supplied secret value/).fill(supplied);
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await createHavenService(page, {
+    app,
+    description: 'Open WebUI made by the journey test',
+    suppliedValue: supplied,
+  });
 
   // 2. The task finishes with its links.
   const prLink = page.getByRole('link', { name: 'Pull request' });
@@ -136,14 +88,14 @@ test('Create → pull request → merge → entity page with its delivery chain 
   await expect(secret).toContainText('openai-api-key v1');
 
   // 6. Its telemetry links point at its own service in Tempo and Loki.
-  const traces = firstQuery(
+  const traces = explorePane(
     await page
       .getByRole('link', { name: 'Traces', exact: true })
       .getAttribute('href'),
   );
   expect(traces.datasource.uid).toBe('haven-tempo');
   expect(traces.query).toContain(`resource.service.name = "${app}"`);
-  const logs = firstQuery(
+  const logs = explorePane(
     await page
       .getByRole('link', { name: 'Error logs', exact: true })
       .getAttribute('href'),

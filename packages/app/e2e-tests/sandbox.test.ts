@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { createHavenService, shot, sidebar, signIn } from './support';
 
 /*
  * What a newcomer sees in the local sandbox: guest sign-in, the catalog with
@@ -7,24 +8,7 @@ import { test, expect, type Page } from '@playwright/test';
  * e2e-test-report/screenshots/ for a person to look at.
  */
 
-const sidebar = (page: Page) =>
-  page.getByRole('navigation', { name: 'sidebar nav' });
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({
-    path: `e2e-test-report/screenshots/${name}.png`,
-    fullPage: true,
-  });
-
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    sidebar(page).getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-});
+test.beforeEach(async ({ page }) => signIn(page));
 
 test('the catalog lists the example entities', async ({ page }) => {
   await sidebar(page)
@@ -158,47 +142,13 @@ test('Create a Haven+ service opens a pull request on the fleet repository doubl
 }) => {
   const supplied = 'e2e-openai-key-5c2e8a91';
   const app = `e2e-svc-${Date.now().toString(36)}`;
-  await page.goto('/create');
-  await page
-    .locator('.MuiCard-root')
-    .filter({ hasText: 'Create a Haven+ service' })
-    .getByRole('button', { name: 'Choose' })
-    .click();
-
-  // Page 1: the service.
-  await page.getByRole('textbox', { name: /^Name/ }).fill(app);
-  await page
-    .getByRole('textbox', { name: /^Description/ })
-    .fill('Open WebUI for an end-to-end test');
-  await page.getByRole('textbox', { name: 'Owner' }).click();
-  await page
-    .getByRole('option', { name: /^(Haven platform team|haven-platform)$/ })
-    .click();
-  await page.getByRole('textbox', { name: 'System' }).click();
-  await page.getByRole('option', { name: /^(Open WebUI|open-webui)$/ }).click();
-  await shot(page, '08-service-form-1');
-  await page.getByRole('button', { name: 'Next' }).click();
-
-  // Page 2: cluster and chart keep their defaults; add a hostname.
-  await expect(
-    page.getByRole('textbox', { name: /Helm chart repository/ }),
-  ).toHaveValue('https://helm.openwebui.com');
-  await page
-    .getByRole('textbox', { name: /Public hostname/ })
-    .fill(`${app}.chat.haven.example.nl`);
-  await page.getByRole('button', { name: 'Next' }).click();
-
-  // Page 3: the default generated secret, plus one supplied value.
-  await page
-    .getByRole('textbox', { name: /Supplied secret name/ })
-    .fill('openai-api-key');
-  await page
-    .getByRole('textbox', { name: /Its environment variable/ })
-    .fill('OPENAI_API_KEY');
-  await page.getByLabel(/Supplied secret value/).fill(supplied);
-  await shot(page, '09-service-form-3');
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await createHavenService(page, {
+    app,
+    description: 'Open WebUI for an end-to-end test',
+    suppliedValue: supplied,
+    hostname: `${app}.chat.haven.example.nl`,
+    shots: { first: '08-service-form-1', secrets: '09-service-form-3' },
+  });
 
   const pr = page.getByRole('link', { name: 'Pull request' });
   await expect(pr).toBeVisible({ timeout: 90_000 });

@@ -46,6 +46,7 @@ export { sandboxKvSecrets, type SandboxKvSecret } from './vault/vaultSandbox';
 export {
   SANDBOX_DOUBLES,
   startSandboxDoubles,
+  startSandboxVault,
   type RunningSandbox,
 } from './sandbox';
 export { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';

@@ -65,13 +65,20 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-/** Starts every sandbox double on loopback; `anyPort` picks free ports (tests). */
-export async function startSandboxDoubles(
-  options: { anyPort?: boolean } = {},
-): Promise<RunningSandbox> {
+/**
+ * The sandbox's Vault double: its KV and Kubernetes auth mounts, the shared
+ * templated app policy, and Backstage's token with README.md's
+ * least-privilege policy (templated mode); `kvSecrets` seeds secrets.
+ */
+export function startSandboxVault(
+  port: number,
+  options: Pick<
+    NonNullable<Parameters<typeof startVaultDoubleOnLoopback>[1]>,
+    'kvSecrets'
+  > = {},
+) {
   const v = SANDBOX_DOUBLES.vault;
-  const kvSecrets = sandboxKvSecrets(v.pathPrefix);
-  const vault = await startVaultDoubleOnLoopback(options.anyPort ? 0 : v.port, {
+  return startVaultDoubleOnLoopback(port, {
     rootToken: v.rootToken,
     kvMounts: [v.kvMount],
     kubernetesAuthMounts: [
@@ -97,6 +104,17 @@ export async function startSandboxDoubles(
       },
     ],
     tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
+    ...options,
+  });
+}
+
+/** Starts every sandbox double on loopback; `anyPort` picks free ports (tests). */
+export async function startSandboxDoubles(
+  options: { anyPort?: boolean } = {},
+): Promise<RunningSandbox> {
+  const v = SANDBOX_DOUBLES.vault;
+  const kvSecrets = sandboxKvSecrets(v.pathPrefix);
+  const vault = await startSandboxVault(options.anyPort ? 0 : v.port, {
     // The example components' secrets (examples/entities.yaml,
     // SANDBOX_DELIVERY_EXAMPLES), so their entity pages have Vault metadata
     // to show. Sandbox-only filler values.

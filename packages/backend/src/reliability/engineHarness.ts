@@ -26,13 +26,11 @@ import { havenPlugin } from '@haven-plus/plugin-haven-backend';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { readTree } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
 import {
-  backstageVaultPolicy,
   findRepoRoot,
   GITHUB_SANDBOX,
   SANDBOX_DOUBLES,
   startGitHubDoubleOnLoopback,
-  startVaultDoubleOnLoopback,
-  templatedAppsPolicy,
+  startSandboxVault,
   type GitHubDouble,
   type VaultDouble,
 } from '@haven-plus/haven-doubles';
@@ -249,33 +247,7 @@ export async function startEngine(
   options: { entities?: JsonObject[] } = {},
 ): Promise<EngineHarness> {
   const v = VAULT;
-  const vault = await startVaultDoubleOnLoopback(0, {
-    rootToken: v.rootToken,
-    kvMounts: [v.kvMount],
-    kubernetesAuthMounts: [
-      { path: v.kubernetesAuthMount, accessor: v.kubernetesAuthAccessor },
-    ],
-    policies: [
-      {
-        name: 'haven-backstage',
-        policy: backstageVaultPolicy({
-          kvMount: v.kvMount,
-          kubernetesAuthMount: v.kubernetesAuthMount,
-          pathPrefix: v.pathPrefix,
-          perApp: false,
-        }),
-      },
-      {
-        name: 'haven-apps',
-        policy: templatedAppsPolicy({
-          kvMount: v.kvMount,
-          pathPrefix: v.pathPrefix,
-          accessor: v.kubernetesAuthAccessor,
-        }),
-      },
-    ],
-    tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
-  });
+  const vault = await startSandboxVault(0);
   const github = await startGitHubDoubleOnLoopback(0, {
     token: GITHUB_TOKEN,
     login: GITHUB_SANDBOX.login,
