@@ -234,7 +234,7 @@ describe('DeliveryCard', () => {
     const kustomization = row('Kustomization/orders');
     expect(within(kustomization).getByText('Ready')).toBeInTheDocument();
     expect(
-      within(kustomization).getByText('main@450796ddb2ab'),
+      within(kustomization).getByText('revision main@450796ddb2ab'),
     ).toBeInTheDocument();
 
     expect(
@@ -248,7 +248,7 @@ describe('DeliveryCard', () => {
 
     const helm = row('HelmRelease/orders');
     expect(within(helm).getByText('Failed (stalled)')).toBeInTheDocument();
-    expect(within(helm).getByText('6.5.3')).toBeInTheDocument();
+    expect(within(helm).getByText('revision 6.5.3')).toBeInTheDocument();
 
     expect(
       within(row('SecretStore/vault-team-a')).getByText('Valid'),
@@ -256,9 +256,10 @@ describe('DeliveryCard', () => {
 
     const synced = row('ExternalSecret/orders-db');
     expect(within(synced).getByText('Synced')).toBeInTheDocument();
-    expect(within(synced).getByText('Secret orders-db')).toBeInTheDocument();
     expect(
-      within(synced).getByText('synced 2026-08-22 10:00:00 UTC'),
+      within(synced).getByText(
+        'Secret orders-db, synced 2026-08-22 10:00:00 UTC',
+      ),
     ).toBeInTheDocument();
     expect(within(synced).getByText(/orders v2/)).toBeInTheDocument();
 

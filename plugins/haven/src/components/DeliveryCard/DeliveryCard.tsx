@@ -78,13 +78,12 @@ function VaultCell(props: {
   return (
     <>
       {row.vault.secrets.map(s => (
-        <Typography variant="body2" component="div" key={s.name}>
-          {s.name} v{s.version}
-          <Secondary>written {formatTime(s.updatedTime)}</Secondary>
-        </Typography>
+        <Secondary key={s.name}>
+          Vault {s.name} v{s.version}, written {formatTime(s.updatedTime)}
+        </Secondary>
       ))}
       {row.vault.missingKeys.map(key => (
-        <Typography variant="body2" color="error" key={key}>
+        <Typography variant="caption" color="error" component="div" key={key}>
           not in Vault: {key}
         </Typography>
       ))}
@@ -164,18 +163,15 @@ function ClusterTable(props: {
         <Table size="small" aria-label={`Delivery objects in ${cluster.title}`}>
           <TableHead>
             <TableRow>
-              <TableCell>Object</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Revision</TableCell>
-              <TableCell>Target Secret / last sync</TableCell>
-              <TableCell>Vault</TableCell>
-              <TableCell>Reason</TableCell>
+              <TableCell style={{ width: '30%' }}>Object</TableCell>
+              <TableCell style={{ width: '9rem' }}>State</TableCell>
+              <TableCell>Why, and what it delivers</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {cluster.rows.map(row => (
-              <TableRow key={row.key}>
-                <TableCell>
+              <TableRow key={row.key} style={{ verticalAlign: 'top' }}>
+                <TableCell style={{ overflowWrap: 'anywhere' }}>
                   <Typography variant="body2">
                     {row.kind}/{row.name}
                   </Typography>
@@ -184,33 +180,26 @@ function ClusterTable(props: {
                 <TableCell>
                   <StateLabel tone={row.tone} label={row.state} />
                 </TableCell>
-                <TableCell
-                  title={row.revision}
-                  style={{ whiteSpace: 'nowrap' }}
-                >
-                  {row.revision ? shortRevision(row.revision) : '—'}
-                </TableCell>
-                <TableCell>
-                  {row.sync && (
-                    <>
-                      <Typography variant="body2">
-                        Secret {row.sync.target}
-                      </Typography>
-                      <Secondary>
-                        synced {formatTime(row.sync.refreshTime)}
-                      </Secondary>
-                    </>
-                  )}
-                </TableCell>
-                <TableCell>
-                  <VaultCell row={row} vault={vault} />
-                </TableCell>
-                <TableCell>
+                <TableCell style={{ overflowWrap: 'anywhere' }}>
                   <Typography variant="body2">{row.reason}</Typography>
                   {row.hint && <Secondary>{row.hint}</Secondary>}
                   {row.kind === 'ExternalSecret' && row.state === 'Error' && (
                     <LatestEvent cluster={cluster.name} row={row} />
                   )}
+                  {row.revision && (
+                    <Secondary>
+                      <span title={row.revision}>
+                        revision {shortRevision(row.revision)}
+                      </span>
+                    </Secondary>
+                  )}
+                  {row.sync && (
+                    <Secondary>
+                      Secret {row.sync.target}, synced{' '}
+                      {formatTime(row.sync.refreshTime)}
+                    </Secondary>
+                  )}
+                  <VaultCell row={row} vault={vault} />
                 </TableCell>
               </TableRow>
             ))}
