@@ -19,6 +19,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { serviceValues } from './reliability/engineHarness';
 
 /*
  * The haven-service template through Backstage's real scaffolder engine
@@ -64,32 +65,8 @@ const { owner, name: repo } = GITHUB_SANDBOX.fleetRepo;
 let doubles: RunningSandbox;
 let baseUrl: string;
 
-function values(app: string) {
-  return {
-    component: app,
-    description: `${app} for the engine test`,
-    owner: 'group:default/haven-platform',
-    system: 'system:default/open-webui',
-    cluster: 'haven-sandbox',
-    namespace: app,
-    chartRepositoryUrl: 'https://helm.openwebui.com',
-    chartName: 'open-webui',
-    chartVersion: '8.x',
-    envValuesPath: 'extraEnvVars',
-    hostname: `${app}.chat.haven.example.nl`,
-    servicePort: 80,
-    observability: true,
-    generated: [
-      {
-        name: 'webui-secret-key',
-        key: 'WEBUI_SECRET_KEY',
-        generate: { kind: 'alphanumeric', length: 48 },
-      },
-    ],
-    suppliedName: 'openai-api-key',
-    suppliedKey: 'OPENAI_API_KEY',
-  };
-}
+const values = (app: string) =>
+  serviceValues(app, `${app} for the engine test`);
 
 async function api(
   method: string,

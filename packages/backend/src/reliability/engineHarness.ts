@@ -132,10 +132,13 @@ export function appEntity(app: string): JsonObject {
 }
 
 /** The haven-service form for one app, as havenService.test.ts fills it. */
-export function serviceValues(app: string): JsonObject {
+export function serviceValues(
+  app: string,
+  description = `${app} for the reliability run`,
+): JsonObject {
   return {
     component: app,
-    description: `${app} for the reliability run`,
+    description,
     owner: 'group:default/haven-platform',
     system: 'system:default/open-webui',
     cluster: CLUSTER,
