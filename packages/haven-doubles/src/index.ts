@@ -94,12 +94,9 @@ export { findReferenceDir, findRepoRoot } from './reference';
 export {
   expectKnownValues,
   loadChartReference,
-  unknownValueKeys,
   validateLokiValues,
-  type ChartReference,
   type ExpectKnownValuesOptions,
   type ExpectKnownValuesResult,
-  type UnknownValueKey,
 } from './charts';
 export {
   createLokiDouble,
@@ -146,3 +143,4 @@ export {
   TEMPO_SANDBOX,
   type RunningTempoDouble,
 } from './tempo/tempoSandbox';
+export * from './helm';

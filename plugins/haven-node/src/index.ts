@@ -9,3 +9,4 @@ export * from './vault';
 export * from './config';
 export * from './gitops';
 export * from './observability';
+export * from './charts';

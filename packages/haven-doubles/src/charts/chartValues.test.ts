@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
-  findChartsReferenceDir,
-  loadChartReference,
+  unknownValueKeys,
   type ChartReference,
-} from './chartReference';
+} from '@haven-plus/plugin-haven-node';
+import { findChartsReferenceDir, loadChartReference } from './chartReference';
 import { expectKnownValues } from './expectKnownValues';
-import { unknownValueKeys } from './unknownValueKeys';
 import { validateLokiValues } from './validateLokiValues';
 
 const referenceDir = findChartsReferenceDir();
@@ -203,7 +202,7 @@ loki:
     });
 
     it("flags the outdated key in the chart's own monolithic-values.yaml", () => {
-      const file = path.join(load('loki').dir, 'monolithic-values.yaml');
+      const file = path.join(load('loki').source, 'monolithic-values.yaml');
       const values = parse(fs.readFileSync(file, 'utf8'));
       expect(paths(values, 'loki')).toEqual(['bloomCompactor']);
       expect(

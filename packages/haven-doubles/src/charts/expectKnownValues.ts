@@ -2,7 +2,7 @@ import {
   loadChartReference,
   type ChartReferenceOptions,
 } from './chartReference';
-import { unknownValueKeys } from './unknownValueKeys';
+import { unknownValueKeys } from '@haven-plus/plugin-haven-node';
 import { validateLokiValues } from './validateLokiValues';
 
 export interface ExpectKnownValuesOptions extends ChartReferenceOptions {

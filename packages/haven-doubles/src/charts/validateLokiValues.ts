@@ -1,7 +1,11 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
-import { describeValue, formatValuePath, isPlainObject } from './paths';
+import {
+  describeValue,
+  formatValuePath,
+  isPlainObject,
+} from '@haven-plus/plugin-haven-node';
 
 /** One way the values break the chart's values.schema.json. */
 export interface SchemaProblem {

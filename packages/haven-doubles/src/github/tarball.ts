@@ -96,3 +96,33 @@ export function commitTarball(
   parts.push(Buffer.alloc(BLOCK * 2));
   return gzipSync(Buffer.concat(parts));
 }
+
+/**
+ * A gzip tarball of plain files, as `helm package` lays out a chart archive
+ * (every file under `<chart>/`, mode 0644; helm.sh/docs/topics/charts).
+ */
+export function filesTarball(
+  files: Array<{ path: string; content: string | Buffer }>,
+  mtime: Date,
+): Buffer {
+  const owner = { uid: 0, gid: 0, uname: 'root', gname: 'root', mtime };
+  const parts: Buffer[] = [];
+  for (const file of files) {
+    const content = Buffer.isBuffer(file.content)
+      ? file.content
+      : Buffer.from(file.content, 'utf8');
+    parts.push(
+      header({
+        ...owner,
+        path: file.path,
+        mode: 0o644,
+        size: content.length,
+        type: 'File',
+      }),
+      content,
+      pad(content.length),
+    );
+  }
+  parts.push(Buffer.alloc(BLOCK * 2));
+  return gzipSync(Buffer.concat(parts));
+}

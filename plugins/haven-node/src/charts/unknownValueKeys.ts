@@ -39,6 +39,8 @@ interface Level {
   /** values.schema.json at this path (Loki), resolved. */
   schema: SchemaView;
   pass?: PassNode;
+  /** Below a subchart's key: keys the parent chart does not show are allowed. */
+  subchart?: boolean;
   parent?: Level;
 }
 
@@ -166,7 +168,12 @@ interface Context {
   out: UnknownValueKey[];
 }
 
-function childLevel(level: Level, key: string, pass?: PassNode): Level {
+function childLevel(
+  level: Level,
+  key: string,
+  ctx: Context,
+  pass?: PassNode,
+): Level {
   const defaults = level.defaultValue;
   const hasDefault = isPlainObject(defaults) && hasOwn(defaults, key);
   return {
@@ -176,6 +183,9 @@ function childLevel(level: Level, key: string, pass?: PassNode): Level {
     doc: level.doc?.children.get(key),
     schema: level.schema.property(key),
     pass,
+    subchart:
+      level.subchart ||
+      (level.path.length === 0 && ctx.reference.subcharts.includes(key)),
     parent: level,
   };
 }
@@ -237,7 +247,7 @@ function checkMap(
   }
   for (const [key, v] of Object.entries(value)) {
     const pass = level.pass?.children.get(key);
-    const next = childLevel(level, key, pass);
+    const next = childLevel(level, key, ctx, pass);
     // Rule: a key is known if values.yaml has it at this path, or documents
     // it as a commented-out key, or (Loki) values.schema.json declares it in
     // `properties` (following $ref, allOf/anyOf/oneOf), or a template in
@@ -247,6 +257,10 @@ function checkMap(
       next.doc !== undefined ||
       level.schema.declares(key) ||
       pass?.here === true;
+    // Rule: below a subchart's key (a Chart.yaml dependency, alias or name)
+    // the subchart's own values apply, which the parent does not show: keys
+    // the parent's values.yaml has there are checked, others are allowed.
+    if (!known && next.subchart) continue;
     if (!known) {
       const here = knownKeys(level);
       const hint = suggest(key, level);
