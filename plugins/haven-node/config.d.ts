@@ -60,6 +60,16 @@ export interface Config {
         otlpEndpoint?: string;
         /** OTLP protocol of that endpoint (default "http/protobuf"). */
         otlpProtocol?: 'http/protobuf' | 'grpc';
+        /**
+         * The per-team tenants of the cluster's telemetry stack, as "Onboard a
+         * cluster's telemetry stack" rendered them: apps created here carry the
+         * tenant of their namespace (haven.plus/telemetry-tenant).
+         */
+        telemetry?: {
+          /** Tenant of every namespace no team lists. */
+          defaultTenant: string;
+          teams: Array<{ tenant: string; namespaces: string[] }>;
+        };
         /** Ingress defaults. */
         ingress?: {
           /** IngressClass name, e.g. "nginx". */
@@ -68,6 +78,18 @@ export interface Config {
           clusterIssuer?: string;
         };
       }>;
+    };
+    /** How haven:gitops:render reads charts to check the values it sets. */
+    charts?: {
+      /** Check rendered values against the chart's own values.yaml (default true). */
+      checkValues?: boolean;
+      /** Per request to a chart repository (default 10000). */
+      timeoutMs?: number;
+      /**
+       * Read these chart repositories from elsewhere (a pull-through cache, or
+       * the sandbox's double); the manifests keep the repository's own URL.
+       */
+      mirrors?: Array<{ url: string; readFrom: string }>;
     };
     /** The Vault (or OpenBao) that haven:vault:provision writes to. */
     vault?: {

@@ -172,6 +172,14 @@ beforeAll(async () => {
             ],
           },
           haven: {
+            charts: {
+              mirrors: [
+                {
+                  url: SANDBOX_DOUBLES.helm.mirrors,
+                  readFrom: doubles.urls.helm,
+                },
+              ],
+            },
             vault: {
               address: doubles.urls.vault,
               auth: {
@@ -215,7 +223,144 @@ afterAll(async () => {
   await doubles?.stop();
 });
 
+/** The form as a new user leaves it: every default, plus what has none. */
+function formDefaults(app: string): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const page of template.spec.parameters) {
+    for (const [key, field] of Object.entries<any>(page.properties)) {
+      if (field.default !== undefined) values[key] = field.default;
+    }
+  }
+  return {
+    ...values,
+    component: app,
+    description: `${app}, the form's defaults`,
+    owner: 'group:default/haven-platform',
+    system: 'system:default/open-webui',
+    // The reference deployment's supplied secret, as the form suggests it.
+    suppliedName: 'openai-api-key',
+    suppliedKey: 'OPENAI_API_KEY',
+  };
+}
+
+/** A file of a dry run's workspace, parsed. */
+function dryRunFile(res: { json: any }, file: string): any {
+  const entry = res.json.directoryContents.find((f: any) => f.path === file);
+  if (!entry) throw new Error(`dry run wrote no ${file}`);
+  return parseYaml(Buffer.from(entry.base64Content, 'base64').toString('utf8'));
+}
+
 describe('the haven-service template in the scaffolder engine', () => {
+  it("renders the form's defaults into a release the real Open WebUI and its chart act on", async () => {
+    const app = 'defaults-app';
+    const res = await api('POST', '/v2/dry-run', {
+      template,
+      values: formDefaults(app),
+      secrets: { suppliedValue: SUPPLIED_VALUE },
+      directoryContents: [],
+    });
+    expect(res.status).toBe(200);
+    const log = res.json.log.map((l: any) => l.body.message).join('\n');
+    const release = dryRunFile(
+      res,
+      `fleet/apps/haven-sandbox/${app}/helmrelease.yaml`,
+    );
+    const values = release.spec.values;
+    expect(release.spec.chart.spec).toMatchObject({
+      chart: 'open-webui',
+      version: '16.x',
+      sourceRef: { kind: 'HelmRepository', name: app },
+    });
+    const env: Array<{ name: string; value?: string; valueFrom?: unknown }> =
+      values.extraEnvVars;
+    const byName = Object.fromEntries(env.map(e => [e.name, e]));
+
+    // Open WebUI exports nothing without its own switches (env.py).
+    for (const name of [
+      'ENABLE_OTEL',
+      'ENABLE_OTEL_TRACES',
+      'ENABLE_OTEL_METRICS',
+      'ENABLE_OTEL_LOGS',
+    ]) {
+      expect([name, byName[name]?.value]).toEqual([name, 'true']);
+    }
+    // The cluster's Alloy takes OTLP/HTTP on 4318: the app's own exporter
+    // switch says "http", and each signal gets its full path (the app
+    // passes the endpoint verbatim).
+    const alloy = 'http://alloy.observability.svc.cluster.local:4318';
+    expect({
+      protocol: byName.OTEL_OTLP_SPAN_EXPORTER?.value,
+      traces: byName.OTEL_EXPORTER_OTLP_ENDPOINT?.value,
+      metrics: byName.OTEL_METRICS_EXPORTER_OTLP_ENDPOINT?.value,
+      logs: byName.OTEL_LOGS_EXPORTER_OTLP_ENDPOINT?.value,
+      service: byName.OTEL_SERVICE_NAME?.value,
+    }).toEqual({
+      protocol: 'http',
+      traces: `${alloy}/v1/traces`,
+      metrics: `${alloy}/v1/metrics`,
+      logs: `${alloy}/v1/logs`,
+      service: app,
+    });
+    expect(byName.OTEL_RESOURCE_ATTRIBUTES?.value).toContain(
+      `service.namespace=${app}`,
+    );
+    // Nothing the app does not read, nothing twice, nothing the chart sets.
+    expect(byName.OTEL_EXPORTER_OTLP_PROTOCOL).toBeUndefined();
+    expect(new Set(env.map(e => e.name)).size).toBe(env.length);
+    for (const name of ['OPENAI_API_KEY', 'OPENAI_API_KEYS']) {
+      expect(byName[name]).toBeUndefined();
+    }
+    // The key comes through the chart's own existing-Secret values, which
+    // it reads only with Pipelines off; no placeholder key.
+    expect(values).toMatchObject({
+      openaiApiKey: '',
+      openaiApiKeyExistingSecret: `${app}-vault`,
+      openaiApiKeyExistingSecretKey: 'OPENAI_API_KEY',
+      pipelines: { enabled: false },
+      ollama: { enabled: false },
+      podLabels: { 'backstage.io/kubernetes-id': app },
+    });
+    expect(byName.WEBUI_SECRET_KEY).toEqual({
+      name: 'WEBUI_SECRET_KEY',
+      valueFrom: {
+        secretKeyRef: { name: `${app}-vault`, key: 'WEBUI_SECRET_KEY' },
+      },
+    });
+    const externalSecret = dryRunFile(
+      res,
+      `fleet/apps/haven-sandbox/${app}/externalsecret.yaml`,
+    );
+    expect(
+      externalSecret.spec.data.map((d: any) => d.secretKey).sort(),
+    ).toEqual(['OPENAI_API_KEY', 'WEBUI_SECRET_KEY']);
+    // Every values key is known to the release 16.x resolves to.
+    expect(log).toContain(
+      'Chart values checked against open-webui 16.0.0 (https://helm.openwebui.com/charts/open-webui-16.0.0.tgz): every key known',
+    );
+    const catalogInfo = dryRunFile(
+      res,
+      `fleet/apps/haven-sandbox/${app}/catalog-info.yaml`,
+    );
+    expect(catalogInfo.metadata.annotations).toMatchObject({
+      'haven.plus/request-metric': 'http_server_requests_total',
+    });
+    expect(JSON.stringify(res.json)).not.toContain(SUPPLIED_VALUE);
+  });
+
+  it('refuses a chart version whose values do not have the keys the profile sets, naming the key', async () => {
+    const res = await api('POST', '/v2/dry-run', {
+      template,
+      values: { ...formDefaults('old-chart-app'), chartVersion: '8.x' },
+      secrets: { suppliedValue: SUPPLIED_VALUE },
+      directoryContents: [],
+    });
+    const log = JSON.stringify(res.json);
+    expect(log).toContain(
+      'The values for chart open-webui 8.22.1 (8.x) do not fit it: openaiApiKeyExistingSecret: unknown key',
+    );
+    expect(res.json.directoryContents ?? []).toEqual([]);
+  });
+
   it('dry-runs: every step plans or renders, nothing reaches Vault or GitHub', async () => {
     const before = await github(`/repos/${owner}/${repo}/pulls?state=all`);
     const res = await api('POST', '/v2/dry-run', {

@@ -28,6 +28,9 @@ async function main(argv: string[]) {
   console.log(
     `[haven-doubles] Tempo double (1 h of open-webui-voorbeeld traces, tenant "${SANDBOX_DOUBLES.tempo.tenant}" in X-Scope-OrgID) on ${sandbox.urls.tempo}`,
   );
+  console.log(
+    `[haven-doubles] Helm repository double (open-webui 8.22.1 and 16.0.0, read for ${SANDBOX_DOUBLES.helm.mirrors}) on ${sandbox.urls.helm}`,
+  );
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -46,6 +46,29 @@ describe('the local sandbox', () => {
     });
   });
 
+  it('reads https://helm.openwebui.com from the Helm repository double', async () => {
+    const config = parse(
+      fs.readFileSync(path.join(findRepoRoot(), 'app-config.yaml'), 'utf8'),
+    );
+    expect(config.haven.charts.mirrors).toEqual([
+      {
+        url: SANDBOX_DOUBLES.helm.mirrors,
+        readFrom: `http://127.0.0.1:${SANDBOX_DOUBLES.helm.port}`,
+      },
+    ]);
+    const sandbox = await startSandboxDoubles({ anyPort: true });
+    try {
+      const index = parse(
+        await (await fetch(`${sandbox.urls.helm}/index.yaml`)).text(),
+      );
+      expect(
+        index.entries['open-webui'].map((e: { version: string }) => e.version),
+      ).toEqual(['16.0.1-dev.142.1', '16.0.0', '8.22.1']);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('serves the Vault double over loopback, set up as README.md tells an administrator', async () => {
     const sandbox = await startSandboxDoubles({ anyPort: true });
     try {

@@ -15,6 +15,12 @@ import {
   startGitHubDoubleOnLoopback,
 } from './github/githubSandbox';
 import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
+import {
+  OPEN_WEBUI_8,
+  OPEN_WEBUI_16,
+  OPEN_WEBUI_DEV,
+  startHelmRepositoryDoubleOnLoopback,
+} from './helm';
 import { LOKI_SANDBOX, startLokiDoubleOnLoopback } from './loki/lokiSandbox';
 import {
   startTempoDoubleOnLoopback,
@@ -58,6 +64,12 @@ export const SANDBOX_DOUBLES = {
   loki: { port: LOKI_SANDBOX.port, tenant: LOKI_SANDBOX.tenant },
   /** `haven.tempo`: url http://127.0.0.1:7105, multitenancy on, tenant `voorbeeld`. */
   tempo: { port: TEMPO_SANDBOX.port, tenant: TEMPO_SANDBOX.tenant },
+  /**
+   * `haven.charts.mirrors`: https://helm.openwebui.com is read from
+   * http://127.0.0.1:7106, a Helm repository with the open-webui chart
+   * (8.22.1, 16.0.0 and a 16.0.1 development build).
+   */
+  helm: { port: 7106, mirrors: 'https://helm.openwebui.com' },
 } as const;
 
 export interface RunningSandbox {
@@ -169,7 +181,11 @@ export async function startSandboxDoubles(
   const tempo = await startTempoDoubleOnLoopback(
     options.anyPort ? 0 : SANDBOX_DOUBLES.tempo.port,
   );
-  const servers = [kubernetes, vault, github, loki, tempo];
+  const helm = await startHelmRepositoryDoubleOnLoopback(
+    options.anyPort ? 0 : SANDBOX_DOUBLES.helm.port,
+    [OPEN_WEBUI_8, OPEN_WEBUI_16, OPEN_WEBUI_DEV],
+  );
+  const servers = [kubernetes, vault, github, loki, tempo, helm];
   return {
     urls: {
       kubernetes: kubernetes.url,
@@ -177,6 +193,7 @@ export async function startSandboxDoubles(
       github: github.url,
       loki: loki.url,
       tempo: tempo.url,
+      helm: helm.url,
     },
     stop: async () => {
       flux.stop();

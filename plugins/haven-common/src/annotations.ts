@@ -34,6 +34,12 @@ export const ANNOTATION_OTEL_SERVICE_NAMESPACE =
 export const ANNOTATION_LOKI_SELECTOR = 'haven.plus/loki-selector';
 /** The Loki/Tempo/Mimir tenant (`X-Scope-OrgID`) the app's telemetry lands in. @public */
 export const ANNOTATION_TELEMETRY_TENANT = 'haven.plus/telemetry-tenant';
+/**
+ * The Prometheus series counting the app's HTTP requests as Mimir stores it
+ * (a counter, or a histogram's `_count`), for the "Request rate" link.
+ * @public
+ */
+export const ANNOTATION_REQUEST_METRIC = 'haven.plus/request-metric';
 
 function annotation(entity: Entity, key: string): string | undefined {
   const value = entity.metadata.annotations?.[key]?.trim();
@@ -85,6 +91,8 @@ export interface TelemetryIdentity {
   serviceNamespace?: string;
   lokiSelector?: string;
   tenant?: string;
+  /** The Prometheus series counting HTTP requests (haven.plus/request-metric). */
+  requestMetric?: string;
 }
 
 /** The entity's telemetry identity, or undefined when it has none. @public */
@@ -102,5 +110,6 @@ export function telemetryFromEntity(
       annotation(entity, ANNOTATION_KUBERNETES_NAMESPACE),
     lokiSelector: annotation(entity, ANNOTATION_LOKI_SELECTOR),
     tenant: annotation(entity, ANNOTATION_TELEMETRY_TENANT),
+    requestMetric: annotation(entity, ANNOTATION_REQUEST_METRIC),
   };
 }

@@ -4,7 +4,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  HelmRepositoryReader,
   readDatasourceUids,
+  readHavenChartsConfig,
   readHavenGitopsConfig,
   readHavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
@@ -42,9 +44,24 @@ export const scaffolderModuleHaven = createBackendModule({
             'haven.gitops is not configured: haven:gitops:render will refuse to run',
           );
         }
+        const charts = readHavenChartsConfig(config);
+        if (!charts.checkValues) {
+          logger.warn(
+            'haven.charts.checkValues is false: haven:gitops:render will not check values against the charts',
+          );
+        }
         scaffolder.addActions(
           createVaultProvisionAction({ config: vault }),
-          createGitopsRenderAction({ gitops, vault }),
+          createGitopsRenderAction({
+            gitops,
+            vault,
+            charts: charts.checkValues
+              ? new HelmRepositoryReader({
+                  mirrors: charts.mirrors,
+                  timeoutMs: charts.timeoutMs,
+                })
+              : undefined,
+          }),
           createGitopsRegisterAction(),
           createGitopsAddSecretAction({ gitops, vault, reader }),
           createObservabilityRenderAction({

@@ -33,6 +33,9 @@ import {
   startSandboxVault,
   type GitHubDouble,
   type VaultDouble,
+  OPEN_WEBUI_8,
+  OPEN_WEBUI_16,
+  startHelmRepositoryDoubleOnLoopback,
 } from '@haven-plus/haven-doubles';
 import { parse as parseYaml } from 'yaml';
 
@@ -143,10 +146,10 @@ export function serviceValues(
     system: 'system:default/open-webui',
     cluster: CLUSTER,
     namespace: app,
+    profile: 'open-webui',
     chartRepositoryUrl: 'https://helm.openwebui.com',
     chartName: 'open-webui',
-    chartVersion: '8.x',
-    envValuesPath: 'extraEnvVars',
+    chartVersion: '16.x',
     hostname: `${app}.chat.haven.example.nl`,
     servicePort: 80,
     observability: true,
@@ -255,6 +258,12 @@ export async function startEngine(
     token: GITHUB_TOKEN,
     login: GITHUB_SANDBOX.login,
   });
+  // The chart repository haven:gitops:render reads for its values check
+  // (read-only; not counted in upstreamRequests, which counts writes' hosts).
+  const helm = await startHelmRepositoryDoubleOnLoopback(0, [
+    OPEN_WEBUI_8,
+    OPEN_WEBUI_16,
+  ]);
 
   const logs: string[] = [];
   const probes = new Map<string, ProbeRecord>();
@@ -326,6 +335,11 @@ export async function startEngine(
           },
           haven: {
             entityPage: { cacheTtlSeconds: 0 },
+            charts: {
+              mirrors: [
+                { url: SANDBOX_DOUBLES.helm.mirrors, readFrom: helm.url },
+              ],
+            },
             vault: {
               address: vault.url,
               auth: { method: 'token', token: v.backstageToken },
@@ -433,7 +447,7 @@ export async function startEngine(
     request,
     runTask,
     stop: async () => {
-      await Promise.all([vault.close(), github.close()]);
+      await Promise.all([vault.close(), github.close(), helm.close()]);
     },
   };
 }

@@ -32,9 +32,11 @@ export {
   serviceMetricMatchers,
   serviceRequestRate,
   HTTP_SERVER_REQUEST_COUNT_METRIC,
+  MIMIR_OTEL_METRIC_SUFFIXES,
   PROMETHEUS_METRIC_NAME,
+  prometheusCountSeries,
 } from './promql';
-export type { PromqlMatcher } from './promql';
+export type { OtelMetric, PromqlMatcher } from './promql';
 export { RANGE_DURATION } from './quoting';
 export { exploreUrl, decodeExploreUrl, DEFAULT_EXPLORE_RANGE } from './explore';
 export type {

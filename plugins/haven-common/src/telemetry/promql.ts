@@ -14,12 +14,20 @@ import {
  * metrics at `/otlp` (shared/reference/contracts.md 4). Values go in only
  * through `promqlString`.
  *
- * Assumptions not covered by contracts.md [inf]:
- * - OTel names become Prometheus names with dots as underscores and the
- *   unit as a suffix (`add_metric_suffixes`, on by default in Alloy's
- *   otelcol.exporter.prometheus), so the stable HTTP semantic convention
- *   histogram `http.server.request.duration` (unit `s`) is queried as
- *   `http_server_request_duration_seconds_count`.
+ * Metric names as they land in Mimir. Mimir's OTLP endpoint translates OTel
+ * names with prometheus/otlptranslator: every run of characters outside
+ * [A-Za-z0-9:] becomes "_" (metric_namer.go), and only with
+ * `limits.otel_metric_suffixes_enabled` (-distributor.otel-metric-suffixes-
+ * enabled, default false: grafana/mimir pkg/util/validation/limits.go) does
+ * it add the unit (ms -> milliseconds, s -> seconds, By -> bytes; "1" and
+ * {annotations} add nothing; not when the name already has that token) and
+ * `_total` for a monotonic counter. The observability stack Haven+ renders
+ * turns suffixes on (MIMIR_OTEL_METRIC_SUFFIXES), so names follow the
+ * Prometheus conventions: Open WebUI's counter `http.server.requests`
+ * (unit "1") is `http_server_requests_total`, the stable HTTP semantic
+ * convention histogram `http.server.request.duration` (unit s) is
+ * `http_server_request_duration_seconds_count` (histograms: _bucket, _sum,
+ * _count after the suffixes).
  * - The resource attributes `service.name` and `service.namespace` are on
  *   the series as `service_name` and `service_namespace`. Mimir's OTLP
  *   endpoint does not do this by default (it puts `service.namespace/
@@ -34,6 +42,77 @@ export const PROMETHEUS_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** The OTel HTTP server duration histogram's request count, in Prometheus naming. @public */
 export const HTTP_SERVER_REQUEST_COUNT_METRIC =
   'http_server_request_duration_seconds_count';
+
+/**
+ * Whether the Mimir of the Haven+ observability stack adds unit and
+ * `_total` suffixes to OTLP metric names (it sets
+ * `limits.otel_metric_suffixes_enabled` to this).
+ * @public
+ */
+export const MIMIR_OTEL_METRIC_SUFFIXES = true;
+
+/** An OTel metric instrument, as an app emits it. @public */
+export interface OtelMetric {
+  /** e.g. http.server.requests */
+  name: string;
+  type: 'counter' | 'histogram' | 'gauge';
+  /** UCUM unit, e.g. "1", "ms", "s", "{request}". */
+  unit: string;
+}
+
+const UNIT_WORDS: Record<string, string> = {
+  d: 'days',
+  h: 'hours',
+  min: 'minutes',
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  KBy: 'kilobytes',
+  MBy: 'megabytes',
+  '%': 'percent',
+  '1': '',
+};
+
+/**
+ * The Prometheus series that counts an instrument's events, as Mimir
+ * stores it: a counter's own series, a histogram's `_count`. With
+ * `suffixes` (MIMIR_OTEL_METRIC_SUFFIXES) the unit and `_total` are added
+ * as described above.
+ * @public
+ */
+export function prometheusCountSeries(
+  metric: OtelMetric,
+  suffixes: boolean = MIMIR_OTEL_METRIC_SUFFIXES,
+): string {
+  if (metric.type === 'gauge') {
+    throw new InputError(
+      `${metric.name} is a gauge: it has no count of events to take a rate of`,
+    );
+  }
+  const tokens = metric.name.split(/[^A-Za-z0-9:]+/).filter(Boolean);
+  if (suffixes) {
+    // Units in braces are annotations and dropped; unknown units are kept.
+    const unit = metric.unit.includes('{')
+      ? ''
+      : UNIT_WORDS[metric.unit] ?? metric.unit.replace(/[^A-Za-z0-9:]+/g, '_');
+    if (unit && !tokens.includes(unit)) tokens.push(unit);
+    if (metric.type === 'counter' && tokens[tokens.length - 1] !== 'total') {
+      tokens.push('total');
+    }
+  }
+  const name = tokens.join('_');
+  const series = metric.type === 'histogram' ? `${name}_count` : name;
+  if (!PROMETHEUS_METRIC_NAME.test(series)) {
+    throw new InputError(
+      `${metric.name} does not make a Prometheus metric name (${series})`,
+    );
+  }
+  return series;
+}
 
 /** One `label op "value"` matcher of a Prometheus selector. @public */
 export type PromqlMatcher = LabelMatcher;
@@ -98,7 +177,9 @@ export function serviceMetricMatchers(
 
 /**
  * The service's HTTP server request rate, per second:
- * `sum(rate(http_server_request_duration_seconds_count{service_name="x"[, service_namespace="ns"]}[5m]))`.
+ * `sum(rate(<count series>{service_name="x"[, service_namespace="ns"]}[5m]))`,
+ * the count series being the entity's `haven.plus/request-metric` or
+ * HTTP_SERVER_REQUEST_COUNT_METRIC.
  * @public
  */
 export function serviceRequestRate(
@@ -107,7 +188,7 @@ export function serviceRequestRate(
 ): string {
   const selector = promSelector(
     serviceMetricMatchers(identity),
-    HTTP_SERVER_REQUEST_COUNT_METRIC,
+    identity.requestMetric ?? HTTP_SERVER_REQUEST_COUNT_METRIC,
   );
   return `sum(rate(${selector}[${rangeOrThrow(range, 'PromQL')}]))`;
 }

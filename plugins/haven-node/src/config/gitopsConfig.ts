@@ -5,6 +5,10 @@ import {
   dnsSubdomainProblems,
   repoPathProblems,
 } from '@haven-plus/plugin-haven-common';
+import {
+  planTenantRoutes,
+  type PerTeamTenancy,
+} from '../observability/tenancy';
 
 /** One cluster apps are delivered to, with every default filled in. @public */
 export interface HavenGitopsCluster {
@@ -25,7 +29,38 @@ export interface HavenGitopsCluster {
   clusterSecretStore?: string;
   otlpEndpoint?: string;
   otlpProtocol: 'http/protobuf' | 'grpc';
+  /** The cluster's per-team telemetry tenants, when it has them. */
+  telemetryTenancy?: PerTeamTenancy;
   ingress: { className?: string; clusterIssuer?: string };
+}
+
+/** `haven.charts`: how haven:gitops:render reads charts. @public */
+export interface HavenChartsConfig {
+  checkValues: boolean;
+  timeoutMs: number;
+  mirrors: Array<{ url: string; readFrom: string }>;
+}
+
+/** Reads `haven.charts` (every key optional). @public */
+export function readHavenChartsConfig(root: Config): HavenChartsConfig {
+  const c = root.getOptionalConfig('haven.charts');
+  const timeoutMs = c?.getOptionalNumber('timeoutMs') ?? 10_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) {
+    throw new Error(
+      `haven.charts.timeoutMs must be a whole number of milliseconds >= 100, got ${timeoutMs}`,
+    );
+  }
+  return {
+    checkValues: c?.getOptionalBoolean('checkValues') ?? true,
+    timeoutMs,
+    mirrors: (c?.getOptionalConfigArray('mirrors') ?? []).map((m, i) => ({
+      url: httpUrl(m.getString('url'), `haven.charts.mirrors[${i}].url`),
+      readFrom: httpUrl(
+        m.getString('readFrom'),
+        `haven.charts.mirrors[${i}].readFrom`,
+      ),
+    })),
+  };
 }
 
 /** The `haven.gitops` configuration, read and checked once. @public */
@@ -129,6 +164,21 @@ export function readHavenGitopsConfig(
     const otlpEndpoint = c.getOptionalString('otlpEndpoint');
     const vaultServer = c.getOptionalString('vaultServer');
     const clusterSecretStore = c.getOptionalString('clusterSecretStore');
+    const telemetry = c.getOptionalConfig('telemetry');
+    const telemetryTenancy: PerTeamTenancy | undefined = telemetry
+      ? {
+          defaultTenant: telemetry.getString('defaultTenant'),
+          teams: telemetry.getConfigArray('teams').map(t => ({
+            tenant: t.getString('tenant'),
+            namespaces: t.getStringArray('namespaces'),
+          })),
+        }
+      : undefined;
+    if (telemetryTenancy) {
+      // The same rules the stack was rendered with (tenant IDs, one team
+      // per namespace); throws naming the key.
+      planTenantRoutes(telemetryTenancy, `${key}.telemetry`);
+    }
     const className = c.getOptionalString('ingress.className');
     const clusterIssuer = c.getOptionalString('ingress.clusterIssuer');
     clusters[name] = {
@@ -168,6 +218,7 @@ export function readHavenGitopsConfig(
         ? httpUrl(otlpEndpoint, `${key}.otlpEndpoint`)
         : undefined,
       otlpProtocol,
+      telemetryTenancy,
       ingress: {
         className: className
           ? assertValid(

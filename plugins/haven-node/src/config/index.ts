@@ -4,7 +4,9 @@ export {
   type HavenVaultEnvironment,
 } from './vaultConfig';
 export {
+  readHavenChartsConfig,
   readHavenGitopsConfig,
+  type HavenChartsConfig,
   type HavenGitopsCluster,
   type HavenGitopsConfig,
 } from './gitopsConfig';

@@ -1,4 +1,14 @@
 export {
+  APP_PROFILES,
+  OPEN_WEBUI_PROFILE,
+  OTEL_SDK_PROFILE,
+  type AppProfile,
+  type OtlpProtocol,
+  type ProfileEnvVar,
+  type ProfileSecretValues,
+  type ProfileValue,
+} from './appProfiles';
+export {
   appFolder,
   buildAppDelivery,
   fluxKustomization,

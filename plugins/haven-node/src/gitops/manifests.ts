@@ -12,8 +12,10 @@ import type { IKustomization as IFluxKustomization } from '@kubernetes-models/fl
 import type { IImageRepository } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImageRepository';
 import type { IImagePolicy } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImagePolicy';
 import type { IImageUpdateAutomation } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImageUpdateAutomation';
+import { InputError } from '@backstage/errors';
 import { ANNOTATION_KUBERNETES_ID } from '@haven-plus/plugin-haven-common';
 import type { HavenGitopsCluster } from '../config';
+import { expandProfileTemplate, type AppProfile } from './appProfiles';
 
 /*
  * Typed builders of everything one app needs on one cluster. Each object is a
@@ -91,8 +93,12 @@ export interface AppDeliveryInput {
   fleetBranch: string;
   vault: AppVaultBinding;
   chart: AppChart;
+  /** What the chart and app need for telemetry, secrets and labels (appProfiles.ts). */
+  profile: AppProfile;
   /** Dotted path of the chart value holding a list of EnvVar objects (e.g. "extraEnvVars"). */
   envValuesPath: string;
+  /** Dotted path of the chart value holding the pods' extra labels; none when undefined. */
+  podLabelsPath?: string;
   secrets: AppSecret[];
   /** ExternalSecret refresh interval, e.g. "1h". */
   refreshInterval: string;
@@ -154,41 +160,93 @@ function setPath(
   node[path[path.length - 1]] = value;
 }
 
-function envVars(input: AppDeliveryInput): IEnvVar[] {
-  const env: IEnvVar[] = input.secrets.map(s => ({
-    name: s.key,
-    valueFrom: {
-      secretKeyRef: { name: syncedSecretName(input.app), key: s.key },
-    },
-  }));
+/** The `${...}` values of the profile's templates for this app. */
+function profileVars(input: AppDeliveryInput): Record<string, string> {
   const o = input.observability;
-  if (o && input.cluster.otlpEndpoint) {
-    // OTel SDK environment (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables).
+  const endpoint = (input.cluster.otlpEndpoint ?? '').replace(/\/+$/, '');
+  return {
+    endpoint,
+    insecure: endpoint.startsWith('http://') ? 'true' : 'false',
+    serviceName: o?.serviceName ?? input.app,
     // deployment.environment.name is the current semantic convention and a
     // default Loki index label (contracts.md 4); deployment.environment is
     // kept for SDKs and dashboards that still read the older key.
-    env.push(
-      { name: 'OTEL_SERVICE_NAME', value: o.serviceName },
-      {
-        name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
-        value: input.cluster.otlpEndpoint,
+    resourceAttributes: [
+      `service.namespace=${o?.serviceNamespace ?? input.namespace}`,
+      `deployment.environment.name=${input.environment}`,
+      `deployment.environment=${input.environment}`,
+      `k8s.cluster.name=${input.cluster.name}`,
+    ].join(','),
+    secretName: syncedSecretName(input.app),
+  };
+}
+
+/**
+ * The container environment (secrets the chart does not take through its
+ * own values, then the profile's OTLP settings) and the chart values the
+ * profile sets. Throws InputError when a name would be set twice.
+ */
+function appValues(input: AppDeliveryInput): {
+  env: IEnvVar[];
+  values: Array<{ path: string; value: unknown }>;
+} {
+  const { profile } = input;
+  const vars = profileVars(input);
+  const expand = (v: unknown, extra: Record<string, string> = {}) =>
+    typeof v === 'string' ? expandProfileTemplate(v, { ...vars, ...extra }) : v;
+  const values = profile.values.map(v => ({
+    path: v.path,
+    value: expand(v.value),
+  }));
+  const env: IEnvVar[] = [];
+  for (const s of input.secrets) {
+    const viaValues = profile.secretValues.find(x => x.key === s.key);
+    if (viaValues) {
+      viaValues.values.forEach(v =>
+        values.push({
+          path: v.path,
+          value: expand(v.value, { secretKey: s.key }),
+        }),
+      );
+      continue;
+    }
+    env.push({
+      name: s.key,
+      valueFrom: {
+        secretKeyRef: { name: syncedSecretName(input.app), key: s.key },
       },
-      {
-        name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
-        value: input.cluster.otlpProtocol,
-      },
-      {
-        name: 'OTEL_RESOURCE_ATTRIBUTES',
-        value: [
-          `service.namespace=${o.serviceNamespace}`,
-          `deployment.environment.name=${input.environment}`,
-          `deployment.environment=${input.environment}`,
-          `k8s.cluster.name=${input.cluster.name}`,
-        ].join(','),
-      },
-    );
+    });
   }
-  return env;
+  if (input.observability && input.cluster.otlpEndpoint) {
+    // OTLP settings as the app reads them (the profile's facts).
+    const t = profile.telemetry;
+    for (const v of [...t.env, ...t.protocols[input.cluster.otlpProtocol]]) {
+      env.push({ name: v.name, value: expand(v.value) as string });
+    }
+  }
+  const seen = new Set<string>();
+  for (const e of env) {
+    if (profile.chartEnv.includes(e.name)) {
+      throw new InputError(
+        `The ${profile.title} chart sets ${
+          e.name
+        } itself; a secret or variable of that name would be a second entry. Use another key${
+          profile.secretValues.length > 0
+            ? ` (the chart takes ${profile.secretValues
+                .map(x => x.key)
+                .join(', ')} from the synced Secret through its own values)`
+            : ''
+        }`,
+      );
+    }
+    if (seen.has(e.name)) {
+      throw new InputError(
+        `${e.name} would be set twice in ${input.app}'s environment: a secret's key clashes with a telemetry variable of the ${profile.title} profile; use another key`,
+      );
+    }
+    seen.add(e.name);
+  }
+  return { env, values };
 }
 
 function chartSource(input: AppDeliveryInput): {
@@ -403,7 +461,17 @@ export function buildAppDelivery(input: AppDeliveryInput): DeliveryFile[] {
   });
 
   const values: Record<string, unknown> = {};
-  const env = envVars(input);
+  const settings = appValues(input);
+  const { env } = settings;
+  settings.values.forEach(v => setPath(values, v.path.split('.'), v.value));
+  if (input.podLabelsPath) {
+    // commonMetadata labels the objects' own metadata only; the pods get
+    // the kubernetes-id through the chart's pod-label value, so the
+    // Kubernetes tab and the pod-log service_name find them.
+    setPath(values, input.podLabelsPath.split('.'), {
+      [ANNOTATION_KUBERNETES_ID]: app,
+    });
+  }
   if (env.length > 0) setPath(values, input.envValuesPath.split('.'), env);
   const setters: DeliveryFile['setters'] = [];
   const ia = input.imageAutomation;

@@ -6,6 +6,7 @@ import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.
 import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
 import { InputError } from '@backstage/errors';
 import {
+  MIMIR_OTEL_METRIC_SUFFIXES,
   tenantDatasourceUids,
   type DatasourceUids,
 } from '@haven-plus/plugin-haven-common';
@@ -409,6 +410,11 @@ function mimirValues(input: ObservabilityStackInput): Record<string, unknown> {
           // pkg/util/validation/limits.go, `promote_otel_resource_attributes`,
           // -distributor.otel-promote-resource-attributes.
           promote_otel_resource_attributes: MIMIR_PROMOTED_ATTRIBUTES,
+          // Unit and _total suffixes on OTLP metric names, as Prometheus
+          // names them (http_server_requests_total); Mimir's default is off
+          // (limits.go, -distributor.otel-metric-suffixes-enabled). The
+          // entity page's metric names follow this (haven-common promql.ts).
+          otel_metric_suffixes_enabled: MIMIR_OTEL_METRIC_SUFFIXES,
         },
       },
     },

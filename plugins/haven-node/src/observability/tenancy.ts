@@ -146,3 +146,18 @@ export function planTenantRoutes(
   }
   return routes;
 }
+
+/**
+ * The tenant a namespace's telemetry lands in: its team's, else the
+ * default tenant (as the pipeline routes it).
+ * @public
+ */
+export function tenantOfNamespace(
+  tenancy: PerTeamTenancy,
+  namespace: string,
+): string {
+  return (
+    tenancy.teams.find(t => t.namespaces.includes(namespace))?.tenant ??
+    tenancy.defaultTenant
+  );
+}

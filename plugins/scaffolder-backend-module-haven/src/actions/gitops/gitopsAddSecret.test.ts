@@ -100,9 +100,9 @@ describe('haven:gitops:add-secret', () => {
       'OPENAI_API_KEY',
       'ANTHROPIC_API_KEY',
       'OTEL_SERVICE_NAME',
+      'OTEL_RESOURCE_ATTRIBUTES',
       'OTEL_EXPORTER_OTLP_ENDPOINT',
       'OTEL_EXPORTER_OTLP_PROTOCOL',
-      'OTEL_RESOURCE_ATTRIBUTES',
     ]);
     const referenceDir = findReferenceDir();
     if (referenceDir) {

@@ -154,15 +154,15 @@ describe('haven:gitops:render', () => {
       },
       { name: 'OTEL_SERVICE_NAME', value: 'open-webui-voorbeeld' },
       {
-        name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
-        value: 'http://alloy.observability.svc.cluster.local:4318',
-      },
-      { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'http/protobuf' },
-      {
         name: 'OTEL_RESOURCE_ATTRIBUTES',
         value:
           'service.namespace=voorbeeld,deployment.environment.name=sandbox,deployment.environment=sandbox,k8s.cluster.name=haven-sandbox',
       },
+      {
+        name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+        value: 'http://alloy.observability.svc.cluster.local:4318',
+      },
+      { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'http/protobuf' },
     ]);
     const [flux] = docs(
       tree['clusters/haven-sandbox/apps/open-webui-voorbeeld.yaml'],
@@ -246,6 +246,7 @@ describe('haven:gitops:render', () => {
     expect(release.spec.chart).toBeUndefined();
     expect(release.spec.values).toEqual({
       image: { repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.9.2' },
+      podLabels: { 'backstage.io/kubernetes-id': 'podinfo' },
     });
     expect(text).toContain(
       'tag: 6.9.2 # {"$imagepolicy":"podinfo:podinfo:tag"}',

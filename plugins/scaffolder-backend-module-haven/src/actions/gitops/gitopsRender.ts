@@ -7,6 +7,8 @@ import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_OTEL_SERVICE_NAME,
   ANNOTATION_OTEL_SERVICE_NAMESPACE,
+  ANNOTATION_REQUEST_METRIC,
+  ANNOTATION_TELEMETRY_TENANT,
   ANNOTATION_VAULT_SECRETS_ENGINE,
   ANNOTATION_VAULT_SECRETS_PATH,
   assertDnsLabel,
@@ -18,9 +20,12 @@ import {
   durationProblems,
   envVarNameProblems,
   hostnameProblems,
+  prometheusCountSeries,
   repoPathProblems,
 } from '@haven-plus/plugin-haven-common';
 import {
+  APP_PROFILES,
+  tenantOfNamespace,
   appFolder,
   buildAppDelivery,
   deliveryFileToYaml,
@@ -30,6 +35,7 @@ import {
   vaultAppNames,
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
+import { checkChartValues, type ChartValuesSource } from './chartCheck';
 import { examples } from './gitopsRender.examples';
 import {
   defaultSecretKey,
@@ -47,8 +53,10 @@ import {
 export function createGitopsRenderAction(options: {
   gitops: HavenGitopsConfig | undefined;
   vault: HavenVaultConfig | undefined;
+  /** Reads a chart's values for the values check; without it the check is skipped, with a warning. */
+  charts?: ChartValuesSource;
 }) {
-  const { gitops, vault } = options;
+  const { gitops, vault, charts } = options;
   return createTemplateAction({
     id: 'haven:gitops:render',
     description:
@@ -87,12 +95,26 @@ export function createGitopsRenderAction(options: {
                 .describe('Chart version or SemVer range, e.g. 8.x'),
             })
             .describe('The Helm chart that runs the app'),
+        profile: z =>
+          z
+            .enum(['open-webui', 'otel-sdk'])
+            .default('otel-sdk')
+            .describe(
+              'What the app is: "open-webui" (its own OTel switches and exporter variables, the OpenAI key through the chart\'s existing-Secret values, Ollama and Pipelines off) or "otel-sdk" (any app reading the standard OTEL_* variables)',
+            ),
         envValuesPath: z =>
           z
             .string()
-            .default('extraEnvVars')
+            .optional()
             .describe(
-              "Chart value (dotted path) holding a list of container environment variables; the chart's own README names it",
+              "Chart value (dotted path) holding a list of container environment variables (default: the profile's, extraEnvVars)",
+            ),
+        podLabelsPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Chart value (dotted path) holding the pods\' extra labels, which get the kubernetes-id (default: the profile\'s, podLabels; "-" for a chart without one)',
             ),
         secrets: z =>
           z
@@ -234,6 +256,18 @@ export function createGitopsRenderAction(options: {
           z
             .record(z.string(), z.string())
             .describe("The annotations the component's entity page reads"),
+        chartVersion: z =>
+          z
+            .string()
+            .describe(
+              'The chart release the version (range) resolves to today, or the range itself when the repository could not be read',
+            ),
+        chartCheck: z =>
+          z
+            .string()
+            .describe(
+              "What the values check against the chart's own values.yaml found: checked, or why it could not run",
+            ),
       },
     },
     async handler(ctx) {
@@ -272,10 +306,23 @@ export function createGitopsRenderAction(options: {
           chartVersionProblems,
         ),
       };
+      const profile = APP_PROFILES[ctx.input.profile ?? 'otel-sdk'];
+      if (!profile) {
+        throw new InputError(
+          `Unknown profile "${ctx.input.profile}": use one of ${Object.keys(
+            APP_PROFILES,
+          ).join(', ')}`,
+        );
+      }
       const envValuesPath = envValuesPathOf(
-        ctx.input.envValuesPath ?? 'extraEnvVars',
+        ctx.input.envValuesPath || profile.envValuesPath,
         'envValuesPath',
       );
+      const podLabelsInput = ctx.input.podLabelsPath || profile.podLabelsPath;
+      const podLabelsPath =
+        podLabelsInput && podLabelsInput !== '-'
+          ? envValuesPathOf(podLabelsInput, 'podLabelsPath')
+          : undefined;
       const seenNames = new Set<string>();
       const seenKeys = new Set<string>();
       const secrets = (ctx.input.secrets ?? []).map(s => {
@@ -337,7 +384,9 @@ export function createGitopsRenderAction(options: {
           audience: vaultConfig.audience,
         },
         chart,
+        profile,
         envValuesPath,
+        podLabelsPath,
         secrets,
         refreshInterval,
         observability: observability
@@ -373,6 +422,8 @@ export function createGitopsRenderAction(options: {
             }
           : undefined,
       });
+      // The values against the chart's own values.yaml, before any write.
+      const check = await checkChartValues(charts, chart, files, ctx.logger);
       const rendered = files.map(f => ({
         path: f.path,
         text: deliveryFileToYaml(f),
@@ -405,6 +456,17 @@ export function createGitopsRenderAction(options: {
       if (observability) {
         annotations[ANNOTATION_OTEL_SERVICE_NAME] = app;
         annotations[ANNOTATION_OTEL_SERVICE_NAMESPACE] = namespace;
+        annotations[ANNOTATION_REQUEST_METRIC] = prometheusCountSeries(
+          profile.requestMetric,
+        );
+        // The tenant the cluster's Alloy routes this namespace to
+        // (haven.gitops.clusters[].telemetry, as the stack was rendered).
+        if (cluster.telemetryTenancy) {
+          annotations[ANNOTATION_TELEMETRY_TENANT] = tenantOfNamespace(
+            cluster.telemetryTenancy,
+            namespace,
+          );
+        }
       }
       ctx.output('environment', cluster.environment);
       ctx.output('namespace', namespace);
@@ -435,6 +497,8 @@ export function createGitopsRenderAction(options: {
         fleetRepoUrl(gitopsConfig.fleetRepo, `${folder}/catalog-info.yaml`),
       );
       ctx.output('annotations', annotations);
+      ctx.output('chartVersion', check.version);
+      ctx.output('chartCheck', check.summary);
     },
   });
 }
