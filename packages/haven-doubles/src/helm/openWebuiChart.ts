@@ -96,7 +96,7 @@ const common = {
   managedCertificate: {
     enabled: false,
     name: 'mydomain-chat-cert',
-    domains: [],
+    domains: ['chat.example.com'],
   },
   // 295-330
   ingress: {

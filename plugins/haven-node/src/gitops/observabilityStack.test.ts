@@ -208,9 +208,11 @@ describe('backends under per-team tenancy', () => {
     );
   });
 
-  it("promote service.name, service.namespace and the environment to labels in Mimir's OTLP ingest", () => {
+  it("promote service.name, service.namespace and the environment to labels in Mimir's OTLP ingest, with Prometheus suffixes", () => {
     expect(values(PER_TEAM).mimir.mimir.structuredConfig.limits).toEqual({
       compactor_blocks_retention_period: '2160h',
+      // the entity page's metric names assume it (haven-common promql.ts)
+      otel_metric_suffixes_enabled: true,
       promote_otel_resource_attributes:
         'service.name,service.namespace,deployment.environment.name',
     });

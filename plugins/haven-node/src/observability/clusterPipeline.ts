@@ -83,12 +83,12 @@ import {
  * With the default "(.*)" the empty value would match, "$1" would expand
  * to "", and an empty result DELETES target_label (same code), wiping the
  * fallback already written. So the last rule whose label is non-empty wins:
- * app.kubernetes.io/name if set, else kubernetes-id, else the container.
- * Note: apps made by the Haven+ template send the OTLP service.name = their
- * kubernetes-id (README), so where a chart sets app.kubernetes.io/name to
- * something else (often the chart's name), that app's pod logs and OTLP
- * logs get different service_name values; swapping rules 2 and 3 would
- * prefer the kubernetes-id.
+ * kubernetes-id if set, else app.kubernetes.io/name, else the container.
+ * Apps made by the Haven+ template send the OTLP service.name = their
+ * kubernetes-id and get it as a pod label through their profile's pod-label
+ * value (gitops/appProfiles.ts, podLabelsPath), so pod logs and OTLP logs
+ * share one service_name even where the chart sets app.kubernetes.io/name
+ * to its own name (Open WebUI's chart: "open-webui").
  *
  * Per-team tenancy (tenancy.ts) gives every tenant its own chain, and the
  * receiver and the pod-log relabelling fan out to all of them:
