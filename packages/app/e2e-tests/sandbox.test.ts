@@ -147,7 +147,11 @@ test('Create a Haven+ service opens a pull request on the fleet repository doubl
     description: 'Open WebUI for an end-to-end test',
     suppliedValue: supplied,
     hostname: `${app}.chat.haven.example.nl`,
-    shots: { first: '08-service-form-1', secrets: '09-service-form-3' },
+    shots: {
+      first: '08-service-form-1',
+      chart: '08b-service-form-2-profile',
+      secrets: '09-service-form-3',
+    },
   });
 
   const pr = page.getByRole('link', { name: 'Pull request' });
@@ -190,7 +194,12 @@ test('Create a Haven+ service opens a pull request on the fleet repository doubl
   };
   const release = await read(`apps/haven-sandbox/${app}/helmrelease.yaml`);
   expect(release).toContain(`backstage.io/kubernetes-id: ${app}`);
-  expect(release).toContain('name: OPENAI_API_KEY');
+  // The Open WebUI profile: its OTel switch, the key through the chart's
+  // existing-Secret values, the pods labelled.
+  expect(release).toContain('name: ENABLE_OTEL\n');
+  expect(release).toContain(`openaiApiKeyExistingSecret: ${app}-vault`);
+  expect(release).toContain('openaiApiKeyExistingSecretKey: OPENAI_API_KEY');
+  expect(release).toContain('podLabels:');
   expect(release).not.toContain(supplied);
   expect(
     await read('clusters/haven-sandbox/apps/kustomization.yaml'),

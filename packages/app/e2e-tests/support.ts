@@ -52,8 +52,8 @@ export async function createHavenService(
     description: string;
     suppliedValue: string;
     hostname?: string;
-    /** Screenshot names for the first and the secrets page. */
-    shots?: { first: string; secrets: string };
+    /** Screenshot names for the first, the chart and the secrets page. */
+    shots?: { first: string; chart?: string; secrets: string };
   },
 ) {
   await page.goto('/create');
@@ -77,10 +77,15 @@ export async function createHavenService(
   if (options.shots) await shot(page, options.shots.first);
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // Page 2: cluster and chart keep their defaults.
+  // Page 2: cluster, profile and chart keep their defaults (Open WebUI 16.x).
   await expect(
     page.getByRole('textbox', { name: /Helm chart repository/ }),
   ).toHaveValue('https://helm.openwebui.com');
+  await expect(
+    page.getByRole('textbox', { name: /^Chart version/ }),
+  ).toHaveValue('16.x');
+  await expect(page.getByText('Open WebUI', { exact: true })).toBeVisible();
+  if (options.shots?.chart) await shot(page, options.shots.chart);
   if (options.hostname) {
     await page
       .getByRole('textbox', { name: /Public hostname/ })
