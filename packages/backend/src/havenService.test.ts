@@ -225,14 +225,14 @@ afterAll(async () => {
 
 /** The form as a new user leaves it: every default, plus what has none. */
 function formDefaults(app: string): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+  const defaults: Record<string, unknown> = {};
   for (const page of template.spec.parameters) {
     for (const [key, field] of Object.entries<any>(page.properties)) {
-      if (field.default !== undefined) values[key] = field.default;
+      if (field.default !== undefined) defaults[key] = field.default;
     }
   }
   return {
-    ...values,
+    ...defaults,
     component: app,
     description: `${app}, the form's defaults`,
     owner: 'group:default/haven-platform',
@@ -265,14 +265,14 @@ describe('the haven-service template in the scaffolder engine', () => {
       res,
       `fleet/apps/haven-sandbox/${app}/helmrelease.yaml`,
     );
-    const values = release.spec.values;
+    const chartValues = release.spec.values;
     expect(release.spec.chart.spec).toMatchObject({
       chart: 'open-webui',
       version: '16.x',
       sourceRef: { kind: 'HelmRepository', name: app },
     });
     const env: Array<{ name: string; value?: string; valueFrom?: unknown }> =
-      values.extraEnvVars;
+      chartValues.extraEnvVars;
     const byName = Object.fromEntries(env.map(e => [e.name, e]));
 
     // Open WebUI exports nothing without its own switches (env.py).
@@ -312,7 +312,7 @@ describe('the haven-service template in the scaffolder engine', () => {
     }
     // The key comes through the chart's own existing-Secret values, which
     // it reads only with Pipelines off; no placeholder key.
-    expect(values).toMatchObject({
+    expect(chartValues).toMatchObject({
       openaiApiKey: '',
       openaiApiKeyExistingSecret: `${app}-vault`,
       openaiApiKeyExistingSecretKey: 'OPENAI_API_KEY',
