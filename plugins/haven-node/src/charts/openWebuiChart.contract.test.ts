@@ -1,3 +1,4 @@
+import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import {
   createHelmRepositoryDouble,
   OPEN_WEBUI_16,
@@ -85,10 +86,8 @@ function profileValues(): Record<string, unknown> {
   });
   const release = files
     .flatMap(f => f.objects)
-    .find(o => o.kind === 'HelmRelease') as {
-    spec: { values: Record<string, unknown> };
-  };
-  return release.spec.values;
+    .find((o): o is IHelmRelease => o.kind === 'HelmRelease');
+  return (release?.spec?.values ?? {}) as Record<string, unknown>;
 }
 
 async function lookup(repositoryUrl: string): Promise<ChartReference> {

@@ -1,5 +1,10 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { isMap, isSeq, parseDocument, type Document, YAMLSeq } from 'yaml';
+import {
+  APP_PROFILE_ANNOTATION,
+  APP_PROFILES,
+  expandProfileTemplate,
+} from './appProfiles';
 
 /** The result of an edit of a fleet-repository file. @public */
 export interface EditResult {
@@ -85,6 +90,38 @@ export function addSecretToHelmRelease(
 ): EditResult {
   const fileName = env.fileName ?? 'helmrelease.yaml';
   const doc = parseOne(text, fileName, 'HelmRelease');
+  // The profile the release was rendered with (appProfiles.ts): a key the
+  // chart takes through its own values goes there; one it sets itself is
+  // refused.
+  const profileId = doc.getIn([
+    'metadata',
+    'annotations',
+    APP_PROFILE_ANNOTATION,
+  ]);
+  const profile =
+    typeof profileId === 'string' ? APP_PROFILES[profileId] : undefined;
+  const viaValues = profile?.secretValues.find(x => x.key === env.name);
+  if (viaValues) {
+    let changed = false;
+    for (const v of viaValues.values) {
+      const value = expandProfileTemplate(String(v.value), {
+        secretName: env.secretName,
+        secretKey: env.name,
+      });
+      const at = ['spec', 'values', ...v.path.split('.')];
+      if (doc.getIn(at) === value) continue;
+      doc.setIn(at, value);
+      changed = true;
+    }
+    return changed
+      ? { text: doc.toString({ lineWidth: 0 }), changed: true }
+      : { text, changed: false };
+  }
+  if (profile?.chartEnv.includes(env.name)) {
+    throw new InputError(
+      `${fileName}: the ${profile.title} chart sets ${env.name} itself; choose another environment variable name`,
+    );
+  }
   const path = ['spec', 'values', ...env.envValuesPath.split('.')];
   let list = doc.getIn(path, true);
   if (list === undefined) {

@@ -9,6 +9,13 @@ import type { OtelMetric } from '@haven-plus/plugin-haven-common';
  * ESO-synced Secret), ${secretKey} (the key in it).
  */
 
+/**
+ * The HelmRelease annotation naming the profile it was rendered with, so
+ * later edits (haven:gitops:add-secret) follow the same rules.
+ * @public
+ */
+export const APP_PROFILE_ANNOTATION = 'haven.plus/app-profile';
+
 /** The OTLP protocols a cluster's Alloy receives (haven.gitops otlpProtocol). @public */
 export type OtlpProtocol = 'grpc' | 'http/protobuf';
 

@@ -15,7 +15,11 @@ import type { IImageUpdateAutomation } from '@kubernetes-models/flux-cd/image.to
 import { InputError } from '@backstage/errors';
 import { ANNOTATION_KUBERNETES_ID } from '@haven-plus/plugin-haven-common';
 import type { HavenGitopsCluster } from '../config';
-import { expandProfileTemplate, type AppProfile } from './appProfiles';
+import {
+  APP_PROFILE_ANNOTATION,
+  expandProfileTemplate,
+  type AppProfile,
+} from './appProfiles';
 
 /*
  * Typed builders of everything one app needs on one cluster. Each object is a
@@ -489,7 +493,10 @@ export function buildAppDelivery(input: AppDeliveryInput): DeliveryFile[] {
   const release: IHelmRelease = {
     apiVersion: 'helm.toolkit.fluxcd.io/v2',
     kind: 'HelmRelease',
-    metadata: meta(input, app, namespace),
+    metadata: {
+      ...meta(input, app, namespace),
+      annotations: { [APP_PROFILE_ANNOTATION]: input.profile.id },
+    },
     spec: {
       interval: '30m',
       ...chartFields,
