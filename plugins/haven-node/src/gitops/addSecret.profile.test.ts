@@ -33,7 +33,7 @@ const add = (text: string, name: string) =>
   });
 
 describe('addSecretToHelmRelease on a release rendered with a profile', () => {
-  it("puts a key the chart takes through its own values there, not in the environment, once", () => {
+  it('puts a key the chart takes through its own values there, not in the environment, once', () => {
     const first = add(RELEASE, 'OPENAI_API_KEY');
     expect(first.changed).toBe(true);
     const values = parse(first.text).spec.values;
