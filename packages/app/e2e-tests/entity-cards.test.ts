@@ -45,6 +45,15 @@ test('the Open WebUI entity page shows its recent traces, log volume and Explore
   );
   expect(logs.datasource.uid).toBe('haven-loki');
   expect(logs.expr).toContain('service_name="open-webui-voorbeeld"');
+  // Open WebUI's request counter as Mimir names it (haven.plus/request-metric).
+  const rate = explorePane(
+    await page
+      .getByRole('link', { name: 'Request rate', exact: true })
+      .getAttribute('href'),
+  );
+  expect(rate.expr).toBe(
+    'sum(rate(http_server_requests_total{service_name="open-webui-voorbeeld", service_namespace="open-webui-voorbeeld"}[5m]))',
+  );
 
   // The delivery card over the Kubernetes double (states: entity-states.test.ts).
   await expect(page.getByText('Flux → External Secrets → Vault')).toBeVisible();

@@ -101,6 +101,10 @@ export async function createHavenService(
     .getByRole('textbox', { name: /Its environment variable/ })
     .fill('OPENAI_API_KEY');
   await page.getByLabel(/Supplied secret value/).fill(options.suppliedValue);
+  // Backstage's SecretWidget hands the value to the task's secrets 300 ms
+  // after the last keystroke (lodash debounce in scaffolder-react
+  // SecretWidget.tsx); a Create within that time sends no secret.
+  await page.waitForTimeout(500);
   if (options.shots) await shot(page, options.shots.secrets);
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
