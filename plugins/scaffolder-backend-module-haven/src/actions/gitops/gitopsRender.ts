@@ -132,10 +132,13 @@ export function createGitopsRenderAction(options: {
                     'Key in the synced Secret and environment variable name (default: the name in upper case, "-" as "_")',
                   ),
                 generate: z
-                  .unknown()
+                  .object({
+                    kind: z.string().optional().describe('Alphabet'),
+                    length: z.number().optional().describe('Length'),
+                  })
                   .optional()
                   .describe(
-                    'How haven:vault:provision makes the value (ignored here, so one list serves both actions)',
+                    'How haven:vault:provision makes the value (checked there, ignored here, so one list serves both actions)',
                   ),
                 secretKey: z
                   .string()
