@@ -51,6 +51,28 @@ describe('haven frontend plugin', () => {
     expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
   });
 
+  it("lets app-config widen the cards to other component types (README's filter)", () => {
+    const website = { ...service({}), spec: { type: 'website' } };
+    const widened = {
+      kind: 'component',
+      'spec.type': { $in: ['service', 'website'] },
+    };
+    for (const card of [deliveryCard, observabilityCard]) {
+      expect(
+        createExtensionTester(card).get(
+          EntityCardBlueprint.dataRefs.filterFunction,
+        )?.(website),
+      ).toBe(false);
+      const tester = createExtensionTester(card, {
+        config: { filter: widened },
+      });
+      const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+      expect(filter?.(website)).toBe(true);
+      expect(filter?.(service({}))).toBe(true);
+      expect(filter?.({ ...website, kind: 'API' })).toBe(false);
+    }
+  });
+
   it('puts the observability card on every service component', () => {
     const tester = createExtensionTester(observabilityCard);
     expectOnServiceComponents(
