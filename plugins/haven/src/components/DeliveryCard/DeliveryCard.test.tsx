@@ -189,6 +189,27 @@ describe('DeliveryCard', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('names the missing kubernetes config when the Kubernetes backend has none (404)', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest
+        .fn()
+        .mockRejectedValue(
+          new Error(
+            'Could not find the Kubernetes Backend (HTTP 404). Make sure the plugin has been fully installed.',
+          ),
+        ),
+    });
+    expect(
+      await screen.findByText(/The Kubernetes backend has no clusters to read/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('kubernetes.clusterLocatorMethods'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/Make sure the plugin has been fully installed/),
+    ).not.toBeInTheDocument();
+  });
+
   it('asks for the four kinds at their current API versions', async () => {
     const getCustomObjectsByEntity = jest.fn().mockResolvedValue(objects);
     await renderCard({ getCustomObjectsByEntity });

@@ -210,6 +210,17 @@ function ClusterTable(props: {
   );
 }
 
+/**
+ * kubernetes-react's client turns the backend's 404 into this message
+ * (KubernetesBackendClient.handleResponse); the backend registers no routes
+ * without `kubernetes` config ("valid kubernetes config is missing").
+ */
+function isUnconfiguredKubernetesBackend(error: Error): boolean {
+  return error.message.includes(
+    'Could not find the Kubernetes Backend (HTTP 404)',
+  );
+}
+
 function DeliveryChain(props: { entity: Entity }) {
   const { entity } = props;
   const kubernetesApi = useApi(kubernetesApiRef);
@@ -245,6 +256,28 @@ function DeliveryChain(props: { entity: Entity }) {
   }, [kubernetesApi, havenApi, entity, withVault]);
 
   if (state.loading) return <Progress />;
+  if (state.error && isUnconfiguredKubernetesBackend(state.error)) {
+    return (
+      <WarningPanel
+        defaultExpanded
+        severity="info"
+        title="The Kubernetes backend has no clusters to read"
+        message={
+          <>
+            Backstage's Kubernetes backend answers HTTP 404 to every request
+            until app-config has a <code>kubernetes</code> block: a{' '}
+            <code>serviceLocatorMethod</code> (e.g.{' '}
+            <code>{'{ type: multiTenant }'}</code>) and{' '}
+            <code>kubernetes.clusterLocatorMethods</code> listing the clusters
+            Flux delivers to, whose service account may get and list
+            HelmReleases, Kustomizations, ExternalSecrets and SecretStores. This
+            card asks for those custom resources itself; no{' '}
+            <code>kubernetes.customResources</code> entry is needed for it.
+          </>
+        }
+      />
+    );
+  }
   if (state.error) {
     return (
       <ErrorPanel
