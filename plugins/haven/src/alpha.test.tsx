@@ -57,16 +57,23 @@ describe('haven frontend plugin', () => {
       kind: 'component',
       'spec.type': { $in: ['service', 'website'] },
     };
-    for (const card of [deliveryCard, observabilityCard]) {
-      expect(
-        createExtensionTester(card).get(
-          EntityCardBlueprint.dataRefs.filterFunction,
-        )?.(website),
-      ).toBe(false);
-      const tester = createExtensionTester(card, {
-        config: { filter: widened },
-      });
-      const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    const filterOf = EntityCardBlueprint.dataRefs.filterFunction;
+    const cards = [
+      {
+        stock: createExtensionTester(deliveryCard).get(filterOf),
+        widened: createExtensionTester(deliveryCard, {
+          config: { filter: widened },
+        }).get(filterOf),
+      },
+      {
+        stock: createExtensionTester(observabilityCard).get(filterOf),
+        widened: createExtensionTester(observabilityCard, {
+          config: { filter: widened },
+        }).get(filterOf),
+      },
+    ];
+    for (const { stock, widened: filter } of cards) {
+      expect(stock?.(website)).toBe(false);
       expect(filter?.(website)).toBe(true);
       expect(filter?.(service({}))).toBe(true);
       expect(filter?.({ ...website, kind: 'API' })).toBe(false);
