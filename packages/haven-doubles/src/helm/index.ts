@@ -8,3 +8,8 @@ export {
   type RunningHelmRepositoryDouble,
 } from './helmRepositoryDouble';
 export { OPEN_WEBUI_8, OPEN_WEBUI_16, OPEN_WEBUI_DEV } from './openWebuiChart';
+export {
+  createOciRegistryDouble,
+  type OciRegistryDouble,
+  type OciRegistryDoubleOptions,
+} from './ociRegistryDouble';

@@ -1,6 +1,7 @@
 import {
   chartArchive,
   createHelmRepositoryDouble,
+  createOciRegistryDouble,
   OPEN_WEBUI_8,
   OPEN_WEBUI_16,
   OPEN_WEBUI_DEV,
@@ -175,7 +176,76 @@ describe('HelmRepositoryReader', () => {
     const result = await reader.lookup(chart('16.0.0'));
     expect(result.status).toBe('unavailable');
     expect(result.status !== 'checked' && result.reason).toMatch(
-      /open-webui-16\.0\.0\.tgz: sha256 [0-9a-f]{64} differs from the index's digest [0-9a-f]{64}/,
+      /open-webui-16\.0\.0\.tgz: sha256 [0-9a-f]{64} differs from the digest [0-9a-f]{64}/,
     );
+  });
+
+  describe('an OCI chart', () => {
+    const REGISTRY = 'https://ghcr.example.test';
+    const oci = (version: string, name = 'open-webui') => ({
+      repositoryUrl: 'oci://ghcr.example.test/open-webui/helm-charts',
+      name,
+      version,
+    });
+    function registry() {
+      const double = createOciRegistryDouble({
+        baseUrl: REGISTRY,
+        repositories: {
+          'open-webui/helm-charts/open-webui': [
+            OPEN_WEBUI_8,
+            OPEN_WEBUI_16,
+            OPEN_WEBUI_DEV,
+          ],
+        },
+      });
+      server.use(...double.handlers);
+      return double;
+    }
+
+    it('takes an anonymous pull token, resolves the range over the tags and reads the chart layer', async () => {
+      const double = registry();
+      const result = await new HelmRepositoryReader().lookup(oci('16.x'));
+      expect(result).toMatchObject({ status: 'checked', version: '16.0.0' });
+      if (result.status !== 'checked') throw new Error(result.reason);
+      expect(result.archiveUrl).toMatch(
+        /^oci:\/\/ghcr\.example\.test\/open-webui\/helm-charts\/open-webui:16\.0\.0@sha256:[0-9a-f]{64}$/,
+      );
+      expect(result.reference.defaults.openaiApiKeyExistingSecret).toBe('');
+      expect(
+        double.requests.map(r => r.replace(/sha256:[0-9a-f]+/, 'sha256:…')),
+      ).toEqual([
+        '/v2/open-webui/helm-charts/open-webui/tags/list',
+        '/token?service=ghcr.example.test&scope=repository%3Aopen-webui%2Fhelm-charts%2Fopen-webui%3Apull',
+        '/v2/open-webui/helm-charts/open-webui/tags/list',
+        '/v2/open-webui/helm-charts/open-webui/manifests/16.0.0',
+        '/v2/open-webui/helm-charts/open-webui/blobs/sha256:…',
+      ]);
+    });
+
+    it('refuses a chart or tag the registry does not have', async () => {
+      registry();
+      const reader = new HelmRepositoryReader();
+      expect(await reader.lookup(oci('1.x', 'nope'))).toEqual({
+        status: 'invalid',
+        reason:
+          'oci://ghcr.example.test/open-webui/helm-charts/nope is not in the registry',
+      });
+      expect(await reader.lookup(oci('99.x'))).toEqual({
+        status: 'invalid',
+        reason:
+          'oci://ghcr.example.test/open-webui/helm-charts/open-webui has no tag matching "99.x" (newest: 16.0.0, 8.22.1)',
+      });
+    });
+
+    it('says so when the registry cannot be read', async () => {
+      const offline = new HelmRepositoryReader({
+        fetch: async () => new Response('down', { status: 503 }),
+      });
+      expect(await offline.lookup(oci('16.x'))).toEqual({
+        status: 'unavailable',
+        reason:
+          'https://ghcr.example.test/v2/open-webui/helm-charts/open-webui/tags/list answered HTTP 503',
+      });
+    });
   });
 });

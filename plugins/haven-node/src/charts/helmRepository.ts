@@ -104,12 +104,7 @@ export class HelmRepositoryReader {
   }
 
   async lookup(chart: ChartCoordinates): Promise<ChartLookup> {
-    if (chart.repositoryUrl.startsWith('oci://')) {
-      return {
-        status: 'unavailable',
-        reason: `${chart.repositoryUrl}/${chart.name} is an OCI chart, whose values are not read yet`,
-      };
-    }
+    if (chart.repositoryUrl.startsWith('oci://')) return this.ociLookup(chart);
     const repo = trimSlash(chart.repositoryUrl);
     const indexUrl = `${repo}/index.yaml`;
     try {
@@ -166,6 +161,166 @@ export class HelmRepositoryReader {
     }
   }
 
+  /*
+   * An OCI chart, as `helm pull oci://...` reads it (helm.sh/docs/topics/
+   * registries; OCI distribution spec, opencontainers/distribution-spec
+   * spec.md): GET /v2/<repo>/tags/list, the manifest of the tag
+   * (application/vnd.oci.image.manifest.v1+json) and its layer of media type
+   * application/vnd.cncf.helm.chart.content.v1.tar+gzip, a blob whose
+   * sha256 is its digest. Registries that answer 401 with a Bearer
+   * challenge get an anonymous pull token first (distribution/distribution
+   * docs/spec/auth/token.md: GET <realm>?service=..&scope=..).
+   */
+  private async ociLookup(chart: ChartCoordinates): Promise<ChartLookup> {
+    const ref = new URL(chart.repositoryUrl.replace(/^oci:/, 'https:'));
+    const repository = `${ref.pathname.replace(/^\/+|\/+$/g, '')}/${
+      chart.name
+    }`.replace(/^\//, '');
+    const registry = `https://${ref.host}`;
+    const label = `${chart.repositoryUrl.replace(/\/+$/, '')}/${chart.name}`;
+    try {
+      const session = { token: undefined as string | undefined };
+      const tagsRes = await this.ociGet(
+        registry,
+        `/v2/${repository}/tags/list`,
+        'application/json',
+        session,
+      );
+      if (tagsRes.status === 404) {
+        return { status: 'invalid', reason: `${label} is not in the registry` };
+      }
+      const tags = (
+        JSON.parse(tagsRes.body.toString('utf8')) as {
+          tags?: unknown;
+        }
+      ).tags;
+      const releases = (Array.isArray(tags) ? tags : [])
+        .filter((t): t is string => typeof t === 'string')
+        // OCI tags cannot hold "+": helm pushes 1.0.0+build as 1.0.0_build.
+        .map(t => ({ version: t.replace(/_/g, '+'), tag: t }));
+      const entry = pickRelease(releases, chart.version);
+      if (!entry) {
+        const newest = releases
+          .map(r => r.version)
+          .filter(v => semver.valid(v) && !semver.prerelease(v))
+          .sort(semver.rcompare)
+          .slice(0, 5);
+        return {
+          status: 'invalid',
+          reason: `${label} has no tag matching "${chart.version}" (newest: ${
+            newest.join(', ') || 'none'
+          })`,
+        };
+      }
+      const tag = String(entry.tag);
+      const manifestRes = await this.ociGet(
+        registry,
+        `/v2/${repository}/manifests/${tag}`,
+        'application/vnd.oci.image.manifest.v1+json',
+        session,
+      );
+      if (manifestRes.status !== 200) {
+        throw new Unavailable(
+          `${label}:${tag} manifest answered HTTP ${manifestRes.status}`,
+        );
+      }
+      const manifest = JSON.parse(manifestRes.body.toString('utf8')) as {
+        layers?: Array<{ mediaType?: string; digest?: string }>;
+      };
+      const layer = (manifest.layers ?? []).find(
+        l =>
+          l.mediaType === 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+      );
+      if (!layer?.digest?.startsWith('sha256:')) {
+        throw new Unavailable(`${label}:${tag} has no Helm chart layer`);
+      }
+      const archiveUrl = `${label}:${tag}@${layer.digest}`;
+      const cached = this.archives.get(archiveUrl);
+      const reference = await (cached ??
+        (async () => {
+          const blob = await this.ociGet(
+            registry,
+            `/v2/${repository}/blobs/${layer.digest}`,
+            'application/octet-stream',
+            session,
+          );
+          if (blob.status !== 200) {
+            throw new Unavailable(`${archiveUrl} answered HTTP ${blob.status}`);
+          }
+          return this.referenceOf(
+            blob.body,
+            archiveUrl,
+            chart.name,
+            layer.digest,
+          );
+        })());
+      if (!cached) this.archives.set(archiveUrl, Promise.resolve(reference));
+      return {
+        status: 'checked',
+        reference,
+        version: String(entry.version),
+        archiveUrl,
+      };
+    } catch (e) {
+      return {
+        status: 'unavailable',
+        reason: e instanceof Unavailable ? e.message : String(e),
+      };
+    }
+  }
+
+  /** One registry request; a 401 Bearer challenge is answered once with an anonymous token. */
+  private async ociGet(
+    registry: string,
+    path: string,
+    accept: string,
+    session: { token?: string },
+  ): Promise<{ status: number; body: Buffer }> {
+    const attempt = () =>
+      this.fetchRaw(`${registry}${path}`, {
+        accept,
+        ...(session.token ? { authorization: `Bearer ${session.token}` } : {}),
+      });
+    let res = await attempt();
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    if (res.status === 401 && !session.token && /^Bearer\s/i.test(challenge)) {
+      const params = Object.fromEntries(
+        [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]),
+      );
+      if (!params.realm) {
+        throw new Unavailable(
+          `${registry}${path}: a Bearer challenge without realm`,
+        );
+      }
+      const tokenUrl = new URL(params.realm);
+      if (params.service) tokenUrl.searchParams.set('service', params.service);
+      if (params.scope) tokenUrl.searchParams.set('scope', params.scope);
+      const tokenRes = await this.fetchRaw(tokenUrl.toString(), {
+        accept: 'application/json',
+      });
+      if (tokenRes.status !== 200) {
+        throw new Unavailable(
+          `${registry}${path} needs credentials (anonymous token: HTTP ${tokenRes.status}), which are not supported yet`,
+        );
+      }
+      const json = JSON.parse(tokenRes.body.toString('utf8')) as {
+        token?: string;
+        access_token?: string;
+      };
+      session.token = json.token ?? json.access_token;
+      res = await attempt();
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new Unavailable(
+        `${registry}${path} answered HTTP ${res.status}: credentials are not supported yet`,
+      );
+    }
+    if (res.status !== 200 && res.status !== 404) {
+      throw new Unavailable(`${registry}${path} answered HTTP ${res.status}`);
+    }
+    return { status: res.status, body: res.body };
+  }
+
   private index(indexUrl: string): Promise<unknown> {
     const cached = this.indexes.get(indexUrl);
     if (cached && Date.now() - cached.at < 60_000) return cached.index;
@@ -190,41 +345,56 @@ export class HelmRepositoryReader {
   ): Promise<ChartReference> {
     const cached = this.archives.get(url);
     if (cached) return cached;
-    const read = this.get(url).then(async body => {
-      if (digest) {
-        const sha = createHash('sha256').update(body).digest('hex');
-        if (sha !== digest.replace(/^sha256:/, '')) {
-          throw new Unavailable(
-            `${url}: sha256 ${sha} differs from the index's digest ${digest}`,
-          );
-        }
-      }
-      const files = await chartFiles(body, name);
-      if (files.chartYaml === undefined || files.valuesYaml === undefined) {
-        throw new Unavailable(
-          `${url} holds no ${name}/Chart.yaml and ${name}/values.yaml`,
-        );
-      }
-      return chartReferenceFromFiles(
-        {
-          chartYaml: files.chartYaml,
-          valuesYaml: files.valuesYaml,
-          valuesSchemaJson: files.valuesSchemaJson,
-        },
-        url,
-      );
-    });
+    const read = this.get(url).then(body =>
+      this.referenceOf(body, url, name, digest),
+    );
     read.catch(() => this.archives.delete(url));
     this.archives.set(url, read);
     return read;
   }
 
-  private async get(url: string): Promise<Buffer> {
+  /** The values reference in a chart archive, after its sha256 matched `digest`. */
+  private async referenceOf(
+    body: Buffer,
+    url: string,
+    name: string,
+    digest: string | undefined,
+  ): Promise<ChartReference> {
+    if (digest) {
+      const sha = createHash('sha256').update(body).digest('hex');
+      if (sha !== digest.replace(/^sha256:/, '')) {
+        throw new Unavailable(
+          `${url}: sha256 ${sha} differs from the digest ${digest}`,
+        );
+      }
+    }
+    const files = await chartFiles(body, name);
+    if (files.chartYaml === undefined || files.valuesYaml === undefined) {
+      throw new Unavailable(
+        `${url} holds no ${name}/Chart.yaml and ${name}/values.yaml`,
+      );
+    }
+    return chartReferenceFromFiles(
+      {
+        chartYaml: files.chartYaml,
+        valuesYaml: files.valuesYaml,
+        valuesSchemaJson: files.valuesSchemaJson,
+      },
+      url,
+    );
+  }
+
+  /** GET through the mirror, with the time and size limits; any status. */
+  private async fetchRaw(
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: Buffer }> {
     const readUrl = this.readUrlOf(url);
     const via = readUrl === url ? '' : ` (read from ${readUrl})`;
     let res: Response;
     try {
       res = await this.fetchFn(readUrl, {
+        headers,
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'follow',
       });
@@ -238,9 +408,6 @@ export class HelmRepositoryReader {
         }`,
       );
     }
-    if (!res.ok) {
-      throw new Unavailable(`${url}${via} answered HTTP ${res.status}`);
-    }
     const length = Number(res.headers.get('content-length') ?? '0');
     if (length > this.maxBytes) {
       throw new Unavailable(
@@ -253,20 +420,30 @@ export class HelmRepositoryReader {
         `${url}${via} is more than the ${this.maxBytes} bytes read`,
       );
     }
-    return body;
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  private async get(url: string): Promise<Buffer> {
+    const res = await this.fetchRaw(url, {});
+    if (res.status !== 200) {
+      const readUrl = this.readUrlOf(url);
+      const via = readUrl === url ? '' : ` (read from ${readUrl})`;
+      throw new Unavailable(`${url}${via} answered HTTP ${res.status}`);
+    }
+    return res.body;
   }
 }
 
 /** The newest release matching an exact version or a SemVer range. */
-function pickRelease(
-  releases: Array<Record<string, unknown>>,
+function pickRelease<T extends { version?: unknown }>(
+  releases: T[],
   wanted: string,
-): Record<string, unknown> | undefined {
+): T | undefined {
   const exact = releases.find(e => e.version === wanted);
   if (exact) return exact;
   const range = semver.validRange(wanted);
   if (!range) return undefined;
-  let best: Record<string, unknown> | undefined;
+  let best: T | undefined;
   for (const e of releases) {
     const v = String(e.version);
     if (!semver.valid(v) || !semver.satisfies(v, range)) continue;

@@ -1,6 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import {
   createHelmRepositoryDouble,
+  createOciRegistryDouble,
   OPEN_WEBUI_8,
   OPEN_WEBUI_16,
   setupDoubleServer,
@@ -170,20 +171,37 @@ describe('haven:gitops:render with an app profile', () => {
     );
   });
 
-  it('keeps the generic profile on the standard OTEL_* variables', async () => {
-    const result = await render(
-      {
-        ...OPEN_WEBUI,
-        profile: 'otel-sdk',
-        chart: {
-          repositoryUrl: 'oci://ghcr.io/stefanprodan/charts',
-          name: 'podinfo',
-          version: '6.x',
-        },
-        secrets: [],
+  it('keeps the generic profile on the standard OTEL_* variables, checked against an OCI chart', async () => {
+    // A chart of this test's own, pushed to an OCI registry double.
+    const registry = createOciRegistryDouble({
+      baseUrl: 'https://registry.example.test',
+      repositories: {
+        'charts/hello': [
+          {
+            name: 'hello',
+            version: '1.2.0',
+            created: '2026-01-01T00:00:00Z',
+            values: {
+              image: { repository: 'registry.example.test/hello', tag: '' },
+              podLabels: {},
+              extraEnvVars: [],
+            },
+          },
+        ],
       },
-      {},
-    );
+    });
+    server.use(...registry.handlers);
+    const input = {
+      ...OPEN_WEBUI,
+      profile: 'otel-sdk',
+      chart: {
+        repositoryUrl: 'oci://registry.example.test/charts',
+        name: 'hello',
+        version: '1.x',
+      },
+      secrets: [],
+    };
+    const result = await render(input);
     expect(result.error).toBeUndefined();
     const env = release().spec.values.extraEnvVars as Array<{ name: string }>;
     expect(env.map(e => e.name)).toEqual([
@@ -192,11 +210,18 @@ describe('haven:gitops:render with an app profile', () => {
       'OTEL_EXPORTER_OTLP_ENDPOINT',
       'OTEL_EXPORTER_OTLP_PROTOCOL',
     ]);
+    expect(result.outputs.chartVersion).toBe('1.2.0');
     expect(result.outputs.chartCheck).toMatch(
-      /^not checked: oci:\/\/ghcr.io\/stefanprodan\/charts\/podinfo is an OCI chart/,
+      /^checked against hello 1\.2\.0 \(oci:\/\/registry\.example\.test\/charts\/hello:1\.2\.0@sha256:[0-9a-f]{64}\)$/,
     );
     expect(result.outputs.annotations).toMatchObject({
       'haven.plus/request-metric': 'http_server_request_duration_seconds_count',
     });
+    // The same chart without pod labels: the generic profile's default is refused.
+    workspace.clear();
+    const noLabels = await render({ ...input, podLabelsPath: 'labels' });
+    expect(noLabels.error?.message).toContain(
+      'labels: unknown key: hello 1.2.0 has no "labels" at (top level)',
+    );
   });
 });
