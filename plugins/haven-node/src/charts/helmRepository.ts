@@ -125,16 +125,11 @@ export class HelmRepositoryReader {
       );
       const entry = pickRelease(releases, chart.version);
       if (!entry) {
-        const newest = releases
-          .map(e => String(e.version))
-          .filter(v => semver.valid(v) && !semver.prerelease(v))
-          .sort(semver.rcompare)
-          .slice(0, 5);
         return {
           status: 'invalid',
           reason: `${indexUrl} has no release of ${chart.name} matching "${
             chart.version
-          }" (newest: ${newest.join(', ') || 'none'})`,
+          }" (newest: ${newest(releases)})`,
         };
       }
       const urls = Array.isArray(entry.urls) ? entry.urls : [];
@@ -146,7 +141,12 @@ export class HelmRepositoryReader {
       const archiveUrl = new URL(urls[0], `${repo}/`).toString();
       const digest =
         typeof entry.digest === 'string' ? entry.digest : undefined;
-      const reference = await this.archive(archiveUrl, chart.name, digest);
+      const reference = await this.reference(
+        archiveUrl,
+        chart.name,
+        digest,
+        () => this.get(archiveUrl),
+      );
       return {
         status: 'checked',
         reference,
@@ -154,10 +154,7 @@ export class HelmRepositoryReader {
         archiveUrl,
       };
     } catch (e) {
-      return {
-        status: 'unavailable',
-        reason: e instanceof Unavailable ? e.message : String(e),
-      };
+      return unavailable(e);
     }
   }
 
@@ -200,16 +197,11 @@ export class HelmRepositoryReader {
         .map(t => ({ version: t.replace(/_/g, '+'), tag: t }));
       const entry = pickRelease(releases, chart.version);
       if (!entry) {
-        const newest = releases
-          .map(r => r.version)
-          .filter(v => semver.valid(v) && !semver.prerelease(v))
-          .sort(semver.rcompare)
-          .slice(0, 5);
         return {
           status: 'invalid',
-          reason: `${label} has no tag matching "${chart.version}" (newest: ${
-            newest.join(', ') || 'none'
-          })`,
+          reason: `${label} has no tag matching "${
+            chart.version
+          }" (newest: ${newest(releases)})`,
         };
       }
       const tag = String(entry.tag);
@@ -235,9 +227,11 @@ export class HelmRepositoryReader {
         throw new Unavailable(`${label}:${tag} has no Helm chart layer`);
       }
       const archiveUrl = `${label}:${tag}@${layer.digest}`;
-      const cached = this.archives.get(archiveUrl);
-      const reference = await (cached ??
-        (async () => {
+      const reference = await this.reference(
+        archiveUrl,
+        chart.name,
+        layer.digest,
+        async () => {
           const blob = await this.ociGet(
             registry,
             `/v2/${repository}/blobs/${layer.digest}`,
@@ -247,14 +241,9 @@ export class HelmRepositoryReader {
           if (blob.status !== 200) {
             throw new Unavailable(`${archiveUrl} answered HTTP ${blob.status}`);
           }
-          return this.referenceOf(
-            blob.body,
-            archiveUrl,
-            chart.name,
-            layer.digest,
-          );
-        })());
-      if (!cached) this.archives.set(archiveUrl, Promise.resolve(reference));
+          return blob.body;
+        },
+      );
       return {
         status: 'checked',
         reference,
@@ -262,10 +251,7 @@ export class HelmRepositoryReader {
         archiveUrl,
       };
     } catch (e) {
-      return {
-        status: 'unavailable',
-        reason: e instanceof Unavailable ? e.message : String(e),
-      };
+      return unavailable(e);
     }
   }
 
@@ -338,19 +324,21 @@ export class HelmRepositoryReader {
     return index;
   }
 
-  private archive(
-    url: string,
+  /** A chart archive's values reference, read once per archive (a published one never changes). */
+  private reference(
+    key: string,
     name: string,
     digest: string | undefined,
+    read: () => Promise<Buffer>,
   ): Promise<ChartReference> {
-    const cached = this.archives.get(url);
+    const cached = this.archives.get(key);
     if (cached) return cached;
-    const read = this.get(url).then(body =>
-      this.referenceOf(body, url, name, digest),
+    const loaded = read().then(body =>
+      this.referenceOf(body, key, name, digest),
     );
-    read.catch(() => this.archives.delete(url));
-    this.archives.set(url, read);
-    return read;
+    loaded.catch(() => this.archives.delete(key));
+    this.archives.set(key, loaded);
+    return loaded;
   }
 
   /** The values reference in a chart archive, after its sha256 matched `digest`. */
@@ -432,6 +420,23 @@ export class HelmRepositoryReader {
     }
     return res.body;
   }
+}
+
+function unavailable(e: unknown): ChartLookup {
+  return {
+    status: 'unavailable',
+    reason: e instanceof Unavailable ? e.message : String(e),
+  };
+}
+
+/** The five newest releases, for a message. */
+function newest(releases: Array<{ version?: unknown }>): string {
+  const versions = releases
+    .map(r => String(r.version))
+    .filter(v => semver.valid(v) && !semver.prerelease(v))
+    .sort(semver.rcompare)
+    .slice(0, 5);
+  return versions.join(', ') || 'none';
 }
 
 /** The newest release matching an exact version or a SemVer range. */
