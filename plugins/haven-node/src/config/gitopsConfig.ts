@@ -53,13 +53,21 @@ export function readHavenChartsConfig(root: Config): HavenChartsConfig {
   return {
     checkValues: c?.getOptionalBoolean('checkValues') ?? true,
     timeoutMs,
-    mirrors: (c?.getOptionalConfigArray('mirrors') ?? []).map((m, i) => ({
-      url: httpUrl(m.getString('url'), `haven.charts.mirrors[${i}].url`),
-      readFrom: httpUrl(
-        m.getString('readFrom'),
-        `haven.charts.mirrors[${i}].readFrom`,
-      ),
-    })),
+    mirrors: (c?.getOptionalConfigArray('mirrors') ?? []).map((m, i) => {
+      const key = `haven.charts.mirrors[${i}]`;
+      const readFrom = m.getString('readFrom');
+      const parsed = URL.canParse(readFrom) ? new URL(readFrom) : undefined;
+      if (parsed && (parsed.username || parsed.password)) {
+        // Task logs name the URL read; credentials would land there.
+        throw new Error(
+          `${key}.readFrom must not hold credentials; chart repositories that need them are not read yet`,
+        );
+      }
+      return {
+        url: httpUrl(m.getString('url'), `${key}.url`),
+        readFrom: httpUrl(readFrom, `${key}.readFrom`),
+      };
+    }),
   };
 }
 
