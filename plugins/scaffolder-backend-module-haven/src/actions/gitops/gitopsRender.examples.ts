@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Open WebUI for one customer: chart from its Helm repository, two Vault secrets as environment, OTLP to Alloy and a public hostname',
+      "Open WebUI for one customer (profile open-webui): chart 16.x from its Helm repository, the OpenAI key through the chart's existing-Secret values, the secret key as environment, OTLP to Alloy with the app's own variables, pods labelled, and a public hostname",
     example: yaml.stringify({
       steps: [
         {
@@ -15,10 +15,11 @@ export const examples: TemplateExample[] = [
             component: 'open-webui-voorbeeld',
             cluster: 'haven-sandbox',
             namespace: 'voorbeeld',
+            profile: 'open-webui',
             chart: {
               repositoryUrl: 'https://helm.openwebui.com',
               name: 'open-webui',
-              version: '8.x',
+              version: '16.x',
             },
             secrets: [
               { name: 'webui-secret-key', key: 'WEBUI_SECRET_KEY' },
