@@ -90,7 +90,15 @@ export {
   type SkippedRule,
   type YamlManifestProblem,
 } from './manifests';
-export { findReferenceDir, findRepoRoot } from './reference';
+export {
+  findReferenceDir,
+  findRepoRoot,
+  findUpstreamReferenceDir,
+  readReferenceCrds,
+  REFERENCE_DIR,
+  type ReferenceCrd,
+} from './reference';
+export { TYPED_MODEL_KINDS, typedModelProblems } from './manifests/typedModels';
 export {
   expectKnownValues,
   loadChartReference,

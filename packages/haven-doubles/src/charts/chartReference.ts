@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   chartReferenceFromFiles,
+  type ChartReference,
   type ChartReferenceResult,
 } from '@haven-plus/plugin-haven-node';
-import { findRepoRoot } from '../reference';
+import { findReferenceDir } from '../reference';
 
 export interface ChartReferenceOptions {
   /**
-   * The reference folder holding charts/ (default: HAVEN_REFERENCE_DIR, else
-   * shared/reference beside the repository checkout).
+   * The reference folder holding charts/: this package's reference/ (the
+   * default: charts/<chart>.json), or an upstream folder in the charts' own
+   * layout (charts/<chart>/Chart.yaml, values.yaml, values.schema.json).
    */
   referenceDir?: string;
 }
@@ -17,30 +19,34 @@ export interface ChartReferenceOptions {
 /** Where it is worth looking for charts the reference lacks. */
 const MISSING_HINTS: Record<string, string> = {
   'mimir-distributed':
-    "its source is grafana/mimir operations/helm/charts/mimir-distributed (published to https://grafana.github.io/helm-charts); add that chart's Chart.yaml and values.yaml to the reference to check it",
+    "its source is grafana/mimir operations/helm/charts/mimir-distributed (published to https://grafana.github.io/helm-charts); add that chart's Chart.yaml and values.yaml to an upstream folder and run yarn reference:extract to check it",
 };
 
-/** shared/reference (HAVEN_REFERENCE_DIR first) when it holds charts/. */
-export function findChartsReferenceDir(): string | undefined {
-  const candidates: string[] = [];
-  if (process.env.HAVEN_REFERENCE_DIR) {
-    candidates.push(process.env.HAVEN_REFERENCE_DIR);
-  }
-  try {
-    candidates.push(path.resolve(findRepoRoot(), '../shared/reference'));
-  } catch {
-    // not inside the repository: only HAVEN_REFERENCE_DIR can help
-  }
-  return candidates.find(c => fs.existsSync(path.join(c, 'charts')));
+/** The in-repository reference folder (always there). */
+export function findChartsReferenceDir(): string {
+  return findReferenceDir();
 }
 
 const cache = new Map<string, ChartReferenceResult>();
+
+function chartsPresent(chartsDir: string): string[] {
+  if (!fs.existsSync(chartsDir)) return [];
+  return fs
+    .readdirSync(chartsDir)
+    .filter(
+      c =>
+        c.endsWith('.json') ||
+        fs.existsSync(path.join(chartsDir, c, 'values.yaml')),
+    )
+    .map(c => c.replace(/\.json$/, ''))
+    .sort();
+}
 
 /**
  * Loads one chart's reference values: Chart.yaml's version, values.yaml
  * (parsed), values.schema.json when present, the keys values.yaml documents
  * only in comments, and the maps the chart passes through verbatim. A chart
- * the reference lacks (mimir-distributed) or a missing reference folder gives
+ * the reference lacks (mimir-distributed) gives
  * `{ found: false, reason: 'no reference values for <chart>: …' }`, never a
  * silent pass. Results are cached; treat them as read-only.
  */
@@ -48,34 +54,26 @@ export function loadChartReference(
   chart: string,
   options: ChartReferenceOptions = {},
 ): ChartReferenceResult {
-  const referenceDir = options.referenceDir ?? findChartsReferenceDir();
-  if (!referenceDir) {
-    return {
-      found: false,
-      chart,
-      reason: `no reference values for ${chart}: shared/reference/charts not found (set HAVEN_REFERENCE_DIR)`,
-    };
-  }
-  const dir = path.join(referenceDir, 'charts', chart);
-  const cached = cache.get(dir);
+  const referenceDir = options.referenceDir ?? findReferenceDir();
+  const chartsDir = path.join(referenceDir, 'charts');
+  const extract = path.join(chartsDir, `${chart}.json`);
+  const dir = path.join(chartsDir, chart);
+  const cacheKey = fs.existsSync(extract) ? extract : dir;
+  const cached = cache.get(cacheKey);
   if (cached) return cached;
 
   let result: ChartReferenceResult;
   const valuesFile = path.join(dir, 'values.yaml');
   const chartFile = path.join(dir, 'Chart.yaml');
-  if (!fs.existsSync(valuesFile) || !fs.existsSync(chartFile)) {
-    const chartsDir = path.join(referenceDir, 'charts');
-    const present = fs.existsSync(chartsDir)
-      ? fs
-          .readdirSync(chartsDir)
-          .filter(c => fs.existsSync(path.join(chartsDir, c, 'values.yaml')))
-          .sort()
-      : [];
+  if (fs.existsSync(extract)) {
+    result = JSON.parse(fs.readFileSync(extract, 'utf8')) as ChartReference;
+  } else if (!fs.existsSync(valuesFile) || !fs.existsSync(chartFile)) {
+    const present = chartsPresent(chartsDir);
     const hint = MISSING_HINTS[chart] ? `; ${MISSING_HINTS[chart]}` : '';
     result = {
       found: false,
       chart,
-      reason: `no reference values for ${chart}: ${dir} has no Chart.yaml and values.yaml (charts with reference values: ${
+      reason: `no reference values for ${chart}: ${chartsDir} has no ${chart}.json nor ${chart}/values.yaml (charts with reference values: ${
         present.join(', ') || 'none'
       })${hint}`,
     };
@@ -92,6 +90,6 @@ export function loadChartReference(
       dir,
     );
   }
-  cache.set(dir, result);
+  cache.set(cacheKey, result);
   return result;
 }

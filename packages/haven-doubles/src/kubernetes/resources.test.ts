@@ -1,71 +1,41 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { RESOURCE_TYPES } from './resources';
-import { findReferenceDir } from '../reference';
+import { readReferenceCrds } from '../reference';
 
-interface Crd {
-  spec: {
-    group: string;
-    scope: 'Namespaced' | 'Cluster';
-    names: { plural: string; kind: string };
-    versions: Array<{ name: string; served: boolean }>;
-  };
-}
+const crds = readReferenceCrds().map(c => c.crd);
 
-const referenceDir = findReferenceDir();
-const crds: Crd[] = referenceDir
-  ? fs
-      .readdirSync(path.join(referenceDir, 'crds'))
-      .filter(f => f.endsWith('.yaml'))
-      .map(f =>
-        parse(fs.readFileSync(path.join(referenceDir, 'crds', f), 'utf8')),
-      )
-  : [];
+describe('the Kubernetes double against the real CRDs', () => {
+  it('finds the CRDs', () => {
+    expect(crds.length).toBeGreaterThanOrEqual(11);
+  });
 
-if (!referenceDir) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'SKIPPED: CRD fidelity of the Kubernetes double: shared/reference/crds not found (set HAVEN_REFERENCE_DIR)',
+  it.each(
+    crds.map(c => [`${c.spec.names.plural}.${c.spec.group}`, c] as const),
+  )(
+    'serves %s exactly at its served versions, with its kind and scope',
+    (_name, crd) => {
+      const type = RESOURCE_TYPES.find(
+        t => t.group === crd.spec.group && t.plural === crd.spec.names.plural,
+      );
+      expect(type).toBeDefined();
+      expect(type).toMatchObject({
+        kind: crd.spec.names.kind,
+        namespaced: crd.spec.scope === 'Namespaced',
+        custom: true,
+        versions: crd.spec.versions.filter(v => v.served).map(v => v.name),
+      });
+    },
   );
-}
 
-(referenceDir ? describe : describe.skip)(
-  'the Kubernetes double against the real CRDs',
-  () => {
-    it('finds the CRDs', () => {
-      expect(crds.length).toBeGreaterThanOrEqual(11);
-    });
-
-    it.each(
-      crds.map(c => [`${c.spec.names.plural}.${c.spec.group}`, c] as const),
-    )(
-      'serves %s exactly at its served versions, with its kind and scope',
-      (_name, crd) => {
-        const type = RESOURCE_TYPES.find(
-          t => t.group === crd.spec.group && t.plural === crd.spec.names.plural,
-        );
-        expect(type).toBeDefined();
-        expect(type).toMatchObject({
-          kind: crd.spec.names.kind,
-          namespaced: crd.spec.scope === 'Namespaced',
-          custom: true,
-          versions: crd.spec.versions.filter(v => v.served).map(v => v.name),
-        });
-      },
+  it('serves no custom resource the reference does not define', () => {
+    const defined = new Set(
+      crds.map(c => `${c.spec.names.plural}.${c.spec.group}`),
     );
-
-    it('serves no custom resource the reference does not define', () => {
-      const defined = new Set(
-        crds.map(c => `${c.spec.names.plural}.${c.spec.group}`),
-      );
-      const served = RESOURCE_TYPES.filter(t => t.custom).map(
-        t => `${t.plural}.${t.group}`,
-      );
-      expect(served.filter(s => !defined.has(s))).toEqual([]);
-    });
-  },
-);
+    const served = RESOURCE_TYPES.filter(t => t.custom).map(
+      t => `${t.plural}.${t.group}`,
+    );
+    expect(served.filter(s => !defined.has(s))).toEqual([]);
+  });
+});
 
 describe('the built-in types the double serves', () => {
   it('serves core v1 Events, namespaced, for the entity page’s ExternalSecret events', () => {

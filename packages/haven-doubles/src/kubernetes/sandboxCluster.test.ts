@@ -1,6 +1,5 @@
 import { setupServer } from 'msw/node';
 import { expectValidManifests, loadManifestValidator } from '../manifests';
-import { findReferenceDir } from '../reference';
 import {
   createKubernetesDouble,
   type KubernetesObject,
@@ -90,7 +89,7 @@ describe('the sandbox cluster', () => {
     ]);
   });
 
-  (findReferenceDir() ? describe : describe.skip)('against the CRDs', () => {
+  describe('against the CRDs', () => {
     it('validates strictly, status included (server-set metadata left out)', () => {
       const validator = loadManifestValidator();
       // The validator checks manifests as a client sends them, so metadata

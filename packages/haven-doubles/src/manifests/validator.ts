@@ -10,6 +10,7 @@ import { KUSTOMIZATION_SCHEMA } from './kustomizeSchema';
 import { validateObjectMeta, type NameRule } from './objectMeta';
 import { ajvErrorsToProblems, describeValue } from './problems';
 import { toStrictSchema, type K8sSchema } from './strictSchema';
+import { typedModelProblems } from './typedModels';
 import type {
   KnownKind,
   ManifestProblem,
@@ -21,8 +22,8 @@ import type {
 
 export interface ManifestValidatorOptions {
   /**
-   * The reference folder holding crds/ (default: findReferenceDir(), i.e.
-   * HAVEN_REFERENCE_DIR or ../shared/reference beside the checkout).
+   * The reference folder holding crds/: this package's reference/ (the
+   * default), or an upstream folder of CRD YAML files.
    */
   referenceDir?: string;
 }
@@ -106,7 +107,8 @@ function createAjv(): Ajv {
 function readCrds(crdDir: string): Array<{ file: string; crd: Crd }> {
   const out: Array<{ file: string; crd: Crd }> = [];
   for (const file of fs.readdirSync(crdDir).sort()) {
-    if (!/\.ya?ml$/.test(file)) continue;
+    // the extract's JSON (reference/crds) or the upstream YAML files
+    if (!/\.(ya?ml|json)$/.test(file)) continue;
     const text = fs.readFileSync(path.join(crdDir, file), 'utf8');
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) {
@@ -121,7 +123,8 @@ function readCrds(crdDir: string): Array<{ file: string; crd: Crd }> {
 
 /**
  * A strict validator of the manifests the product generates: the custom
- * resources of every CRD in <reference>/crds (at their served versions), the
+ * resources of every CRD in <reference>/crds (at their served versions;
+ * by default the extract in this package's reference/crds), the
  * built-in kinds v1 Namespace, v1 ServiceAccount, networking.k8s.io/v1
  * Ingress, and kustomize's kustomization.yaml. Unknown fields are errors, as
  * under `kubectl apply --validate=strict`; CEL rules are not evaluated (see
@@ -135,8 +138,8 @@ export function loadManifestValidator(
   if (!crdDir || !fs.existsSync(crdDir)) {
     throw new Error(
       `no CRD folder at ${
-        crdDir ?? '../shared/reference/crds'
-      }: set HAVEN_REFERENCE_DIR or pass referenceDir`,
+        crdDir ?? 'reference/crds'
+      }: pass a referenceDir that holds crds/`,
     );
   }
 
@@ -247,6 +250,9 @@ export function loadManifestValidator(
     if (!validateFn(doc)) {
       problems.push(...ajvErrorsToProblems(validateFn.errors));
     }
+    // A document the strict check passes is also put to the typed model's
+    // own validator: any problem it finds is a disagreement to look at.
+    if (problems.length === 0) problems.push(...typedModelProblems(doc));
     return problems;
   };
 
