@@ -4,19 +4,8 @@
  *
  * @packageDocumentation
  */
-export { havenPlugin as default, havenPlugin } from './plugin';
+export { havenPlugin as default } from './plugin';
 export {
   havenEntityTelemetryReadPermission,
   havenPermissions,
 } from './permissions';
-export type {
-  EntityTelemetry,
-  LogBucket,
-  LogsSection,
-  TelemetrySectionProblem,
-  TelemetryWindow,
-  TraceSummary,
-  TracesSection,
-  VaultSecretMetadata,
-  VaultSection,
-} from './service/types';

@@ -22,7 +22,7 @@ import {
   type VaultDouble,
 } from '@haven-plus/haven-doubles';
 import { http, passthrough } from 'msw';
-import { havenEntityTelemetryReadPermission, havenPlugin } from './index';
+import havenPlugin, { havenEntityTelemetryReadPermission } from './index';
 import type { EntityTelemetry } from './service/types';
 
 jest.setTimeout(30_000);

@@ -87,9 +87,13 @@ export function isTelemetryAvailable(entity: Entity): boolean {
 
 /** What the entity's telemetry carries and where it lands. @public */
 export interface TelemetryIdentity {
+  /** OpenTelemetry `service.name` (haven.plus/otel-service-name, else the kubernetes-id). */
   serviceName: string;
+  /** OpenTelemetry `service.namespace` (haven.plus/otel-service-namespace, else the kubernetes-namespace). */
   serviceNamespace?: string;
+  /** A Loki stream selector that replaces the one built from the service (haven.plus/loki-selector). */
   lokiSelector?: string;
+  /** The Loki/Tempo/Mimir tenant (haven.plus/telemetry-tenant). */
   tenant?: string;
   /** The Prometheus series counting HTTP requests (haven.plus/request-metric). */
   requestMetric?: string;

@@ -1,11 +1,74 @@
 /**
  * Isomorphic pieces of Haven+, shared by its frontend, backend and scaffolder
- * packages: the entity annotations it reads and their helpers, the telemetry
- * queries and links, and the entity page's telemetry answer.
+ * packages: the entity annotations it reads and their helpers, the input
+ * rules, the telemetry queries and links, and the entity page's telemetry
+ * answer.
  *
  * @packageDocumentation
  */
-export * from './annotations';
-export * from './validation';
-export * from './telemetry';
-export * from './entityTelemetry';
+export {
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_OTEL_SERVICE_NAME,
+  ANNOTATION_OTEL_SERVICE_NAMESPACE,
+  ANNOTATION_REQUEST_METRIC,
+  ANNOTATION_TELEMETRY_TENANT,
+  ANNOTATION_VAULT_SECRETS_ENGINE,
+  ANNOTATION_VAULT_SECRETS_PATH,
+  isKubernetesAvailable,
+  isTelemetryAvailable,
+  isVaultAvailable,
+  kubernetesIdFromEntity,
+  telemetryFromEntity,
+  vaultSecretsFromEntity,
+} from './annotations';
+export type { TelemetryIdentity } from './annotations';
+export {
+  assertDnsLabel,
+  assertTenantId,
+  assertValid,
+  assertVaultPath,
+  assertVaultPathSegment,
+  chartNameProblems,
+  chartRepositoryUrlProblems,
+  chartVersionProblems,
+  dnsSubdomainProblems,
+  durationProblems,
+  envVarNameProblems,
+  hostnameProblems,
+  repoPathProblems,
+  vaultPathProblems,
+  vaultPathSegmentProblems,
+} from './validation';
+export { isErrorLevel, LOKI_LEVEL_LABEL, logQueries } from './telemetry/logql';
+export type { LogQueries } from './telemetry/logql';
+export { TRACE_ID, traceQueries } from './telemetry/traceql';
+export type { TraceQueries } from './telemetry/traceql';
+export {
+  MIMIR_OTEL_METRIC_SUFFIXES,
+  prometheusCountSeries,
+} from './telemetry/promql';
+export type { OtelMetric } from './telemetry/promql';
+export type { ExploreRange, ExploreUrlFormat } from './telemetry/explore';
+export { telemetryLinks } from './telemetry/links';
+export type {
+  GrafanaLinkConfig,
+  TelemetryLinkOptions,
+  TelemetryLinks,
+} from './telemetry/links';
+export {
+  datasourcesForTenant,
+  tenantDatasourceUids,
+} from './telemetry/tenantDatasources';
+export type { DatasourceUids } from './telemetry/tenantDatasources';
+export { TELEMETRY_WINDOWS } from './entityTelemetry';
+export type {
+  EntityTelemetry,
+  LogBucket,
+  LogsSection,
+  TelemetrySectionProblem,
+  TelemetryWindow,
+  TraceSummary,
+  TracesSection,
+  VaultSecretMetadata,
+  VaultSection,
+} from './entityTelemetry';

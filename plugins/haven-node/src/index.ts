@@ -1,12 +1,114 @@
 /**
- * Node.js library of Haven+: the Vault (and OpenBao) client, the typed
- * GitOps manifest builders and fleet-repository edits used by its scaffolder
- * actions and backend plugin.
+ * Node.js library of Haven+: the Vault (and OpenBao) client, the
+ * configuration readers, the typed GitOps manifest builders and
+ * fleet-repository edits, the observability stack and Alloy pipeline, and
+ * the chart values check, used by its scaffolder actions and backend plugin.
  *
  * @packageDocumentation
  */
-export * from './vault';
-export * from './config';
-export * from './gitops';
-export * from './observability';
-export * from './charts';
+
+// Vault
+export { VaultClient } from './vault/VaultClient';
+export type { VaultAuthOptions, VaultClientOptions } from './vault/VaultClient';
+export { VaultCasMismatchError } from './vault/errors';
+export type { VaultRetryOptions } from './vault/retry';
+export type {
+  KubernetesAuthRole,
+  KvMetadata,
+  VaultMount,
+  VaultTokenInfo,
+} from './vault/types';
+export { vaultAppNames } from './vault/naming';
+export type { VaultAppNames } from './vault/naming';
+
+// Configuration (config.d.ts)
+export { readHavenVaultConfig } from './config/vaultConfig';
+export type {
+  HavenVaultConfig,
+  HavenVaultEnvironment,
+} from './config/vaultConfig';
+export {
+  readHavenChartsConfig,
+  readHavenGitopsConfig,
+} from './config/gitopsConfig';
+export type {
+  HavenChartsConfig,
+  HavenGitopsCluster,
+  HavenGitopsConfig,
+} from './config/gitopsConfig';
+export { readDatasourceUids } from './config/grafanaConfig';
+
+// GitOps: an app's manifests and the fleet repository
+export { APP_PROFILES } from './gitops/appProfiles';
+export type {
+  AppProfile,
+  OtlpProtocol,
+  ProfileEnvVar,
+  ProfileSecretValues,
+  ProfileValue,
+} from './gitops/appProfiles';
+export {
+  appFolder,
+  buildAppDelivery,
+  syncedSecretName,
+} from './gitops/manifests';
+export type {
+  AppChart,
+  AppDeliveryInput,
+  AppSecret,
+  AppVaultBinding,
+  DeliveryFile,
+  DeliveryObject,
+  KustomizeFile,
+} from './gitops/manifests';
+export { deliveryFileToYaml } from './gitops/yamlWriter';
+export { registerEntry } from './gitops/register';
+export type { RegisterResult } from './gitops/register';
+export { fleetRepoScaffolderUrl, fleetRepoUrl } from './gitops/fleetRepo';
+export type { FleetRepo } from './gitops/fleetRepo';
+export {
+  addSecretToExternalSecret,
+  addSecretToHelmRelease,
+} from './gitops/addSecret';
+export type { EditResult } from './gitops/addSecret';
+
+// Observability: a cluster's telemetry stack and its Alloy pipeline
+export {
+  buildObservabilityStack,
+  observabilityDatasources,
+  observabilityEndpoints,
+} from './gitops/observabilityStack';
+export type {
+  ObservabilityStackInput,
+  ObservabilityTenancy,
+  TenantDatasources,
+} from './gitops/observabilityStack';
+export { clusterAlloyConfig } from './observability/clusterPipeline';
+export type { ClusterAlloyPipelineOptions } from './observability/clusterPipeline';
+export { planTenantRoutes, tenantOfNamespace } from './observability/tenancy';
+export type {
+  PerTeamTenancy,
+  TeamTenant,
+  TenantRoute,
+} from './observability/tenancy';
+
+// Chart values check
+export { HelmRepositoryReader } from './charts/helmRepository';
+export type {
+  ChartCoordinates,
+  ChartLookup,
+  HelmRepositoryReaderOptions,
+} from './charts/helmRepository';
+export { unknownValueKeys } from './charts/unknownValueKeys';
+export type { UnknownValueKey } from './charts/unknownValueKeys';
+export { chartReferenceFromFiles } from './charts/chartReference';
+export type {
+  ChartReference,
+  ChartReferenceResult,
+  ChartValuesFiles,
+  MissingChartReference,
+  PassThroughPath,
+} from './charts/chartReference';
+export type { CommentedKey, CommentedKeyShape } from './charts/commentedKeys';
+export { describeValue, formatValuePath, isPlainObject } from './charts/paths';
+export type { ValuePathSegment } from './charts/paths';

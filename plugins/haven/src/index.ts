@@ -11,5 +11,3 @@ export {
   EntityHavenObservabilityCard,
   EntityHavenObservabilityContent,
 } from './plugin';
-export * from './api';
-export * from './status';

@@ -28,7 +28,7 @@ export const havenPlugin = createPlugin({
  * Needs the Kubernetes plugin's API (kubernetesApiRef) in the app.
  * @public
  */
-export const EntityHavenDeliveryCard = havenPlugin.provide(
+export const EntityHavenDeliveryCard: () => JSX.Element = havenPlugin.provide(
   createComponentExtension({
     name: 'EntityHavenDeliveryCard',
     component: {
@@ -41,28 +41,32 @@ export const EntityHavenDeliveryCard = havenPlugin.provide(
  * The observability card: Grafana Explore links, recent traces, log volume.
  * @public
  */
-export const EntityHavenObservabilityCard = havenPlugin.provide(
-  createComponentExtension({
-    name: 'EntityHavenObservabilityCard',
-    component: {
-      lazy: () =>
-        import('./components/ObservabilityCard').then(m => m.ObservabilityCard),
-    },
-  }),
-);
+export const EntityHavenObservabilityCard: () => JSX.Element =
+  havenPlugin.provide(
+    createComponentExtension({
+      name: 'EntityHavenObservabilityCard',
+      component: {
+        lazy: () =>
+          import('./components/ObservabilityCard').then(
+            m => m.ObservabilityCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The observability tab content (for an EntityLayout.Route).
  * @public
  */
-export const EntityHavenObservabilityContent = havenPlugin.provide(
-  createComponentExtension({
-    name: 'EntityHavenObservabilityContent',
-    component: {
-      lazy: () =>
-        import('./components/ObservabilityCard').then(
-          m => m.ObservabilityContent,
-        ),
-    },
-  }),
-);
+export const EntityHavenObservabilityContent: () => JSX.Element =
+  havenPlugin.provide(
+    createComponentExtension({
+      name: 'EntityHavenObservabilityContent',
+      component: {
+        lazy: () =>
+          import('./components/ObservabilityCard').then(
+            m => m.ObservabilityContent,
+          ),
+      },
+    }),
+  );

@@ -11,14 +11,14 @@ import {
   type RunningGitHubDouble,
   type RunningVaultDouble,
 } from '@haven-plus/haven-doubles';
-import { DEFAULT_DATASOURCE_UIDS } from '@haven-plus/plugin-haven-node';
-import {
-  createGitopsAddSecretAction,
-  createGitopsRegisterAction,
-  createGitopsRenderAction,
-  createObservabilityRenderAction,
-  createVaultProvisionAction,
-} from '@haven-plus/plugin-scaffolder-backend-module-haven';
+import { DEFAULT_DATASOURCE_UIDS } from '@haven-plus/plugin-haven-node/testUtils';
+// The action factories are not exported by the module: they are reached at
+// their source paths, as the plugins' own __testUtils__ harnesses are.
+import { createGitopsAddSecretAction } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/gitopsAddSecret';
+import { createGitopsRegisterAction } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/gitopsRegister';
+import { createGitopsRenderAction } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/gitopsRender';
+import { createObservabilityRenderAction } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/observability/observabilityRender';
+import { createVaultProvisionAction } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/vault/vaultProvision';
 import {
   gitopsConfigs,
   OPEN_WEBUI_INPUT,

@@ -22,7 +22,7 @@ import {
   scaffolderActionsExtensionPoint,
 } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import { havenPlugin } from '@haven-plus/plugin-haven-backend';
+import havenPlugin from '@haven-plus/plugin-haven-backend';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { readTree } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
 import {

@@ -22,24 +22,31 @@ export type ExploreUrlFormat = 'panes' | 'legacy';
 
 /** An Explore time range: `now`, `now-1h`, a millisecond epoch or an ISO date. @public */
 export interface ExploreRange {
+  /** Start, e.g. `now-1h`. */
   from: string;
+  /** End, e.g. `now`. */
   to: string;
 }
 
 /** Loki query fields (contracts.md 5.3): `queryType` defaults to `range`. @public */
 export interface LokiExploreQuery {
+  /** The LogQL query. */
   expr: string;
+  /** Default `range`. */
   queryType?: 'range' | 'instant';
 }
 
 /** Tempo query fields (contracts.md 5.3): TraceQL search or a trace id. @public */
 export interface TempoExploreQuery {
+  /** A TraceQL query or a trace id. */
   query: string;
+  /** `traceql` for a TraceQL search. */
   queryType?: 'traceql';
 }
 
 /** Prometheus (Mimir) query fields. @public */
 export interface PrometheusExploreQuery {
+  /** The PromQL query. */
   expr: string;
 }
 
@@ -66,12 +73,17 @@ export type ExploreUrlOptions = ExploreTarget & {
 
 /** What {@link decodeExploreUrl} reads back from a link. @public */
 export interface DecodedExploreUrl {
+  /** Which URL format the link uses. */
   format: ExploreUrlFormat;
+  /** The `orgId` parameter, when the link has one. */
   orgId?: number;
+  /** The datasource the link opens. */
   datasourceUid: string;
+  /** The datasource's type (`loki`, `tempo`, `prometheus`), when the link names it. */
   datasourceType?: string;
   /** The datasource-specific query fields, without `refId` and `datasource`. */
   query: Record<string, unknown>;
+  /** The link's time range. */
   range: ExploreRange;
 }
 

@@ -20,9 +20,11 @@ import { traceIdOrThrow, traceQueries } from './traceql';
 export interface GrafanaLinkConfig {
   /** Grafana's root URL, http(s), without query or fragment; a subpath is kept. */
   baseUrl: string;
+  /** The Grafana organisation (default 1). */
   orgId?: number;
   /** Datasource uids. */
   datasources: { loki: string; tempo: string; mimir: string };
+  /** The Explore URL format (default `panes`). */
   format?: ExploreUrlFormat;
 }
 
@@ -36,12 +38,19 @@ export interface TelemetryLinkOptions {
 
 /** Explore links for an entity's traces, logs and metrics. @public */
 export interface TelemetryLinks {
+  /** Every trace of the service. */
   tracesAll: string;
+  /** Traces with an error span. */
   tracesErrors: string;
+  /** Traces slower than the slow threshold. */
   tracesSlow: string;
+  /** One trace, by its id. */
   traceById: (traceId: string) => string;
+  /** The service's logs. */
   logsAll: string;
+  /** The service's error logs. */
   logsErrors: string;
+  /** The service's request rate, from Mimir. */
   metrics: string;
 }
 

@@ -55,8 +55,9 @@ export const MIMIR_OTEL_METRIC_SUFFIXES = true;
 export interface OtelMetric {
   /** e.g. http.server.requests */
   name: string;
+  /** The instrument kind. */
   type: 'counter' | 'histogram' | 'gauge';
-  /** UCUM unit, e.g. "1", "ms", "s", "{request}". */
+  /** UCUM unit, e.g. `1`, `ms`, `s`, `\{request\}`. */
   unit: string;
 }
 

@@ -2,8 +2,11 @@ import { InputError } from '@backstage/errors';
 
 /** Grafana datasource UIDs of the Loki, Tempo and Mimir datasources. @public */
 export interface DatasourceUids {
+  /** The Loki datasource's UID. */
   loki: string;
+  /** The Tempo datasource's UID. */
   tempo: string;
+  /** The Mimir (Prometheus) datasource's UID. */
   mimir: string;
 }
 

@@ -10,7 +10,9 @@ import { formatValuePath, isPlainObject } from './paths';
  * @public
  */
 export interface PassThroughPath {
+  /** Display path, e.g. `tempo.storage`. */
   path: string;
+  /** The same path as keys, e.g. `['tempo', 'storage']`. */
   keys: string[];
   /** Where that is seen: the values.yaml template, a chart template, Chart.yaml. */
   source: string;
@@ -18,7 +20,9 @@ export interface PassThroughPath {
 
 /** What one version of a Helm chart accepts as values. @public */
 export interface ChartReference {
+  /** The chart's values were read. */
   found: true;
+  /** The chart's name. */
   chart: string;
   /** Chart.yaml `version`. */
   version: string;
@@ -32,6 +36,7 @@ export interface ChartReference {
   schema?: Record<string, unknown>;
   /** Keys values.yaml documents only as commented-out YAML (see parseCommentedKeys). */
   commentedKeys: CommentedKey[];
+  /** Maps the chart copies verbatim: keys below them are not checked. */
   passThrough: PassThroughPath[];
   /**
    * Top-level keys whose values go to a subchart (Chart.yaml dependencies):
@@ -42,13 +47,15 @@ export interface ChartReference {
 
 /** The chart's values could not be read: checking against it is not possible. @public */
 export interface MissingChartReference {
+  /** The chart's values could not be read. */
   found: false;
+  /** The chart's name. */
   chart: string;
   /** e.g. "https://helm.example.nl/index.yaml could not be read: HTTP 503" */
   reason: string;
 }
 
-/** @public */
+/** A chart's values reference, or why there is none. @public */
 export type ChartReferenceResult = ChartReference | MissingChartReference;
 
 /**
@@ -162,7 +169,9 @@ function findPassThrough(
 
 /** The three files of a chart that say what its values are. @public */
 export interface ChartValuesFiles {
+  /** Chart.yaml. */
   chartYaml: string;
+  /** values.yaml. */
   valuesYaml: string;
   /** values.schema.json, when the chart has one. */
   valuesSchemaJson?: string;

@@ -8,16 +8,19 @@ import { formatValuePath } from './paths';
  * - 'open': no shape given (`# key:` with nothing under it, `{}`, `null`);
  * - 'list': a list (`[]`, or `- ` items follow);
  * - 'scalar': a plain value (`# adminPassword: strongpassword`).
+ * @public
  */
 export type CommentedKeyShape = 'map' | 'open' | 'list' | 'scalar';
 
-/** A key that values.yaml documents only as commented-out YAML. */
+/** A key that values.yaml documents only as commented-out YAML. @public */
 export interface CommentedKey {
   /** Display path, e.g. `loki.storage.bucketNames.chunks`. */
   path: string;
+  /** The same path as keys. */
   keys: string[];
   /** 1-based line in values.yaml. */
   line: number;
+  /** What the comment documents below the key. */
   shape: CommentedKeyShape;
 }
 

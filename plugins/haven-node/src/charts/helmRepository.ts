@@ -24,6 +24,7 @@ import { isPlainObject } from './paths';
 export interface ChartCoordinates {
   /** `https://` Helm repository or `oci://` registry prefix. */
   repositoryUrl: string;
+  /** The chart's name in that repository. */
   name: string;
   /** Version or SemVer range. */
   version: string;
@@ -103,6 +104,11 @@ export class HelmRepositoryReader {
     return m ? `${m.readFrom}${url.slice(m.url.length)}` : url;
   }
 
+  /**
+   * Reads the values of the chart release the version (range) resolves to.
+   * Never throws for an unreachable or unreadable repository: that is an
+   * `unavailable` answer.
+   */
   async lookup(chart: ChartCoordinates): Promise<ChartLookup> {
     if (chart.repositoryUrl.startsWith('oci://')) return this.ociLookup(chart);
     const repo = trimSlash(chart.repositoryUrl);

@@ -6,7 +6,7 @@ import {
 } from '@haven-plus/haven-doubles';
 import { OPEN_WEBUI_PROFILE } from '../gitops/appProfiles';
 import { buildAppDelivery } from '../gitops/manifests';
-import { readHavenGitopsConfig } from '../config';
+import { readHavenGitopsConfig } from '../config/gitopsConfig';
 import { ConfigReader } from '@backstage/config';
 import { HelmRepositoryReader } from './helmRepository';
 import { formatValuePath, isPlainObject } from './paths';

@@ -1,4 +1,4 @@
-/** One step into Helm values: a map key, or an index into a list. */
+/** One step into Helm values: a map key, or an index into a list. @public */
 export type ValuePathSegment = string | number;
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -7,6 +7,7 @@ const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  * A values path as people write it: `loki.storage.s3.bucketNames`, with list
  * indexes as `[0]` and keys that are not plain words quoted:
  * `datasources["datasources.yaml"].apiVersion`, `grafana["grafana.ini"]`.
+ * @public
  */
 export function formatValuePath(path: readonly ValuePathSegment[]): string {
   let out = '';
@@ -18,6 +19,7 @@ export function formatValuePath(path: readonly ValuePathSegment[]): string {
   return out || '(top level)';
 }
 
+/** True for a map (a non-null object that is not a list), as YAML or JSON parses one. @public */
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -29,7 +31,7 @@ export function kindOf(value: unknown): ValueKind {
   return typeof value === 'object' ? 'map' : 'scalar';
 }
 
-/** A short description of a value for messages. */
+/** A short description of a value for messages. @public */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) {

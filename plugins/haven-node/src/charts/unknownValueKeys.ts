@@ -10,10 +10,11 @@ import {
 } from './paths';
 import { schemaAt, type SchemaView } from './schemaView';
 
-/** A values key the chart does not know, or a value of the wrong shape. */
+/** A values key the chart does not know, or a value of the wrong shape. @public */
 export interface UnknownValueKey {
   /** e.g. `loki.storage.s3.bucketnames`, `rbac.rules[0].verb` */
   path: string;
+  /** What is wrong there, in words for a task log or a test failure. */
   reason: string;
 }
 
@@ -320,6 +321,7 @@ function checkList(value: unknown[], level: Level, ctx: Context): void {
  * (a map where a scalar belongs, ...). Helm ignores unknown keys silently; a
  * test should not. The rules are commented where they apply: known keys,
  * free-form maps, pass-through maps, lists, type mismatches.
+ * @public
  */
 export function unknownValueKeys(
   values: unknown,

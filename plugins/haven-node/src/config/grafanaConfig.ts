@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { DatasourceUids } from '../gitops/observabilityStack';
+import type { DatasourceUids } from '@haven-plus/plugin-haven-common';
 
 /** Datasource UIDs when `haven.grafana.datasources` does not name them. @public */
 export const DEFAULT_DATASOURCE_UIDS: DatasourceUids = {

@@ -10,6 +10,7 @@ import {
 export interface EditResult {
   /** The file's new text (the same text when nothing changed). */
   text: string;
+  /** False when the file already had the entry. */
   changed: boolean;
 }
 

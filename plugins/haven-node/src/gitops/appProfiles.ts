@@ -21,8 +21,9 @@ export type OtlpProtocol = 'grpc' | 'http/protobuf';
 
 /** One container environment variable a profile sets, and why. @public */
 export interface ProfileEnvVar {
+  /** The variable's name. */
   name: string;
-  /** With ${...} templates. */
+  /** The value, with `${...}` templates (see the top of appProfiles.ts). */
   value: string;
   /** Where the fact comes from. */
   source: string;
@@ -32,7 +33,9 @@ export interface ProfileEnvVar {
 export interface ProfileValue {
   /** Dotted chart values path. */
   path: string;
+  /** The value set there. */
   value: unknown;
+  /** Where the fact comes from. */
   source: string;
 }
 
@@ -40,13 +43,15 @@ export interface ProfileValue {
 export interface ProfileSecretValues {
   /** The Secret key / environment variable name, e.g. OPENAI_API_KEY. */
   key: string;
-  /** Values to set instead of an environment variable (${secretName}, ${secretKey}). */
+  /** Values to set instead of an environment variable (`${secretName}`, `${secretKey}`). */
   values: ProfileValue[];
 }
 
 /** Everything Haven+ knows about running one kind of app. @public */
 export interface AppProfile {
+  /** The profile's id, the `profile` input of haven:gitops:render. */
   id: string;
+  /** The name the form shows. */
   title: string;
   /** The chart the form offers (repository, name, current line). */
   chart?: { repositoryUrl: string; name: string; version: string };

@@ -14,7 +14,7 @@ import type { IImagePolicy } from '@kubernetes-models/flux-cd/image.toolkit.flux
 import type { IImageUpdateAutomation } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImageUpdateAutomation';
 import { InputError } from '@backstage/errors';
 import { ANNOTATION_KUBERNETES_ID } from '@haven-plus/plugin-haven-common';
-import type { HavenGitopsCluster } from '../config';
+import type { HavenGitopsCluster } from '../config/gitopsConfig';
 import {
   APP_PROFILE_ANNOTATION,
   expandProfileTemplate,
@@ -33,8 +33,11 @@ import {
 
 /** The kustomize file (kustomization.yaml) of the app folder. @public */
 export interface KustomizeFile {
+  /** kustomize's own API version. */
   apiVersion: 'kustomize.config.k8s.io/v1beta1';
+  /** Always `Kustomization`. */
   kind: 'Kustomization';
+  /** The files the folder applies, relative to it. */
   resources: string[];
 }
 
@@ -59,6 +62,7 @@ export type DeliveryObject =
 export interface AppChart {
   /** `https://` Helm repository or `oci://` registry prefix (the chart name is appended). */
   repositoryUrl: string;
+  /** The chart's name. */
   name: string;
   /** Version or SemVer range. */
   version: string;
@@ -78,24 +82,35 @@ export interface AppVaultBinding {
   server: string;
   /** Vault Enterprise / OpenBao namespace. */
   namespace?: string;
+  /** The KV v2 mount. */
   kvMount: string;
-  /** The app path inside the mount; each secret is at <kvPath>/<name>, property "value". */
+  /** The app path inside the mount; each secret is at `<kvPath>/<name>`, property "value". */
   kvPath: string;
+  /** The Kubernetes-auth role ESO signs in with. */
   role: string;
+  /** The Kubernetes auth mount of the cluster. */
   kubernetesAuthMount: string;
+  /** The `aud` of the service-account token ESO presents. */
   audience: string;
 }
 
 /** Everything the builders need for one app on one cluster. @public */
 export interface AppDeliveryInput {
+  /** The app's name (a DNS-1123 label): folder, release and kubernetes-id. */
   app: string;
+  /** The Kubernetes namespace the app runs in. */
   namespace: string;
+  /** The service account External Secrets signs in to Vault as. */
   serviceAccount: string;
   /** deployment.environment of the telemetry (the cluster's environment). */
   environment: string;
+  /** The cluster the app is delivered to. */
   cluster: HavenGitopsCluster;
+  /** The fleet-repository branch the pull request comes from. */
   fleetBranch: string;
+  /** Where the app's Vault data lives. */
   vault: AppVaultBinding;
+  /** The app's chart. */
   chart: AppChart;
   /** What the chart and app need for telemetry, secrets and labels (appProfiles.ts). */
   profile: AppProfile;
@@ -103,18 +118,21 @@ export interface AppDeliveryInput {
   envValuesPath: string;
   /** Dotted path of the chart value holding the pods' extra labels; none when undefined. */
   podLabelsPath?: string;
+  /** The app's secrets. */
   secrets: AppSecret[];
   /** ExternalSecret refresh interval, e.g. "1h". */
   refreshInterval: string;
   /** OTLP resource attributes, when the app exports telemetry to the cluster's Alloy. */
   observability?: { serviceName: string; serviceNamespace: string };
+  /** An Ingress with TLS for the app's Service, when it has a hostname. */
   ingress?: { host: string; serviceName: string; servicePort: number };
+  /** Flux image automation for the app's image tag, when wanted. */
   imageAutomation?: {
     /** Image without tag, e.g. ghcr.io/open-webui/open-webui. */
     image: string;
     /** Tag deployed until the policy picks one. */
     tag: string;
-    /** SemVer range the policy follows, e.g. ">=0.6.0 <1.0.0". */
+    /** SemVer range the policy follows, e.g. `>=0.6.0 <1.0.0`. */
     semverRange: string;
     /** Dotted path of the chart's image values holding `repository` and `tag` (e.g. "image"). */
     valuesPath: string;
@@ -127,6 +145,7 @@ export interface DeliveryFile {
   path: string;
   /** One line saying what the file is for (written as a YAML comment). */
   purpose: string;
+  /** The file's objects, written as YAML documents in this order. */
   objects: DeliveryObject[];
   /** Image-policy setter markers: the value path inside objects[index] that carries one. */
   setters?: Array<{ index: number; path: string[]; marker: string }>;

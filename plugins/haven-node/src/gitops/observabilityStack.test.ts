@@ -1,10 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { expectKnownValues } from '@haven-plus/haven-doubles';
-import type { HavenGitopsCluster } from '../config';
+import { tenantDatasourceUids } from '@haven-plus/plugin-haven-common';
+import type { HavenGitopsCluster } from '../config/gitopsConfig';
 import {
   buildObservabilityStack,
   observabilityDatasources,
-  tenantDatasourceUids,
   type ObservabilityStackInput,
   type ObservabilityTenancy,
 } from './observabilityStack';

@@ -10,7 +10,7 @@ import {
   tenantDatasourceUids,
   type DatasourceUids,
 } from '@haven-plus/plugin-haven-common';
-import type { HavenGitopsCluster } from '../config';
+import type { HavenGitopsCluster } from '../config/gitopsConfig';
 import { planTenantRoutes, type TeamTenant } from '../observability/tenancy';
 import {
   fluxKustomization,
@@ -27,10 +27,6 @@ import {
  * is checked against the chart's own values in the tests.
  */
 
-// The UID rule lives in haven-common: the entity page derives the same UIDs.
-export { tenantDatasourceUids };
-export type { DatasourceUids };
-
 /** How the stack's backends separate data (X-Scope-OrgID). @public */
 export type ObservabilityTenancy =
   | { mode: 'single' }
@@ -46,6 +42,7 @@ export type ObservabilityTenancy =
 export interface TenantDatasources {
   /** undefined: no X-Scope-OrgID (single tenancy). */
   tenant?: string;
+  /** The Loki, Tempo and Mimir datasource UIDs of this set. */
   uids: DatasourceUids;
   /** Appended to the datasource names ("Loki (team-a)"); undefined for the default set. */
   nameSuffix?: string;
@@ -126,10 +123,13 @@ export const OBSERVABILITY_CHARTS = {
 
 /** Everything one cluster's stack is made of. @public */
 export interface ObservabilityStackInput {
+  /** The cluster the stack runs on. */
   cluster: HavenGitopsCluster;
   /** Folder of the stack in the fleet repository (e.g. infrastructure/<cluster>/observability). */
   folder: string;
+  /** The Kubernetes namespace of the stack. */
   namespace: string;
+  /** The S3-compatible object storage of logs, traces and metrics. */
   storage: {
     /** S3 endpoint host, e.g. s3.nl-ams.scw.cloud. */
     endpoint: string;
@@ -138,6 +138,7 @@ export interface ObservabilityStackInput {
     bucketPrefix: string;
     forcePathStyle: boolean;
   };
+  /** How long logs, metrics and traces are kept, as durations (e.g. `744h`). */
   retention: { logs: string; metrics: string; traces: string };
   /**
    * One tenant for everyone (auth off); multi-tenant backends with one
@@ -145,15 +146,18 @@ export interface ObservabilityStackInput {
    * Alloy and a set of Grafana datasources per tenant.
    */
   tenancy: ObservabilityTenancy;
+  /** How Loki and Tempo are deployed. */
   modes: {
     loki: 'monolithic' | 'distributed';
     tempo: 'monolithic' | 'distributed';
   };
+  /** Grafana's Ingress, when it gets a hostname. */
   grafana: {
     hostname?: string;
     ingressClassName?: string;
     clusterIssuer?: string;
   };
+  /** Where the stack's secrets are in Vault and how External Secrets signs in. */
   vault: {
     server: string;
     namespace?: string;
@@ -165,6 +169,7 @@ export interface ObservabilityStackInput {
     path: string;
     audience: string;
   };
+  /** The UIDs of the default tenant's Grafana datasources. */
   datasourceUids: DatasourceUids;
   /** The Alloy configuration text (rendered from typed components). */
   alloyConfig: string;

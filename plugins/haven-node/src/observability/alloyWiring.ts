@@ -838,11 +838,15 @@ export type AlloyProblemKind =
 
 /** One finding of checkAlloyWiring. @public */
 export interface AlloyProblem {
+  /** What the problem is about. */
   readonly kind: AlloyProblemKind;
   /** error: Alloy refuses it or telemetry is lost; warning: suspicious. */
   readonly severity: 'error' | 'warning';
+  /** What is wrong, naming the component and argument. */
   readonly message: string;
+  /** 1-based line in the configuration text, when known. */
   readonly line?: number;
+  /** 1-based column, when known. */
   readonly column?: number;
 }
 

@@ -10,6 +10,7 @@ import {
   otlpGrpcExporter,
   otlpHttpExporter,
   otlpReceiver,
+  renderAlloy,
   type AlloyComponent,
   type AlloyRef,
   type AlloyRelabelRule,
@@ -133,7 +134,7 @@ import {
  * so "a|b" needs no escaping.
  */
 
-/** @public */
+/** What one cluster's Alloy pipeline sends where. @public */
 export interface ClusterAlloyPipelineOptions {
   /** Loki base URL, e.g. http://loki-gateway.observability.svc.cluster.local (no /otlp, no path). */
   lokiUrl: string;
@@ -528,4 +529,13 @@ function perTeamPipeline(
     }
   }
   return components;
+}
+
+/**
+ * One cluster's Alloy configuration text (clusterAlloyPipeline rendered with
+ * renderAlloy), for the Alloy chart's `alloy.configMap.content`.
+ * @public
+ */
+export function clusterAlloyConfig(opts: ClusterAlloyPipelineOptions): string {
+  return renderAlloy(clusterAlloyPipeline(opts));
 }

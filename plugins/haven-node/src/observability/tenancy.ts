@@ -26,6 +26,7 @@ export interface TeamTenant {
 
 /** Per-team tenancy as the platform team gives it. @public */
 export interface PerTeamTenancy {
+  /** The teams and their namespaces. */
   teams: readonly TeamTenant[];
   /** Tenant of every namespace no team lists (and of OTLP without service.namespace). */
   defaultTenant: string;
@@ -37,6 +38,7 @@ export interface PerTeamTenancy {
  * @public
  */
 export interface TenantRoute {
+  /** The tenant (X-Scope-OrgID). */
   tenant: string;
   /**
    * The tenant as an Alloy identifier fragment (every character outside

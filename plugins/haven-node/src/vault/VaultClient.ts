@@ -33,20 +33,25 @@ export type VaultAuthOptions =
       jwt: () => Promise<string>;
     };
 
-/** @public */
+/** How a {@link VaultClient} reaches Vault. @public */
 export interface VaultClientOptions {
   /** e.g. https://vault.example.nl:8200 (no /v1). */
   address: string;
   /** Vault Enterprise / OpenBao namespace, sent as X-Vault-Namespace. */
   namespace?: string;
+  /** How the client signs in. */
   auth: VaultAuthOptions;
   /** Per-attempt timeout in ms (default 10000). */
   timeoutMs?: number;
+  /** Retries of calls that are safe to repeat (defaults in VaultRetryOptions). */
   retry?: Partial<VaultRetryOptions>;
-  /** Test seams. */
+  /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /** @internal Test seam: waiting between attempts. */
   sleep?: (ms: number) => Promise<void>;
+  /** @internal Test seam: the backoff jitter. */
   random?: () => number;
+  /** @internal Test seam: the clock. */
   now?: () => number;
 }
 
@@ -222,6 +227,7 @@ export class VaultClient {
 
   // ---------------------------------------------------- kubernetes roles
 
+  /** Reads a Kubernetes-auth role; undefined when there is none. */
   async readKubernetesRole(
     mount: string,
     name: string,

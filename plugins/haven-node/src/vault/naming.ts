@@ -3,8 +3,11 @@ import type { HavenVaultConfig } from '../config/vaultConfig';
 
 /** Where one app lives in Vault, by the naming rules of `haven.vault`. @public */
 export interface VaultAppNames {
+  /** The environment's KV v2 mount. */
   kvMount: string;
+  /** The environment's Kubernetes auth mount. */
   kubernetesAuthMount: string;
+  /** The environment's folder inside the mount, if any. */
   pathPrefix?: string;
   /** The app path inside the KV mount: <pathPrefix>/<namespace>/<component>. */
   appPath: string;

@@ -6,7 +6,7 @@
  * honours Retry-After. Only idempotent calls are retried at all.
  */
 
-/** @public */
+/** How often and how long a {@link VaultClient} retries a call that is safe to repeat. @public */
 export interface VaultRetryOptions {
   /** Tries in all, the first included (default 4). */
   maxAttempts: number;

@@ -7,7 +7,7 @@ import type {
   ExternalSecretObject,
   FluxObject,
   SecretStoreObject,
-} from '../status';
+} from '../status/types';
 
 /** contracts.md 2.4, "JSON for the double". */
 export const syncedExternalSecret: ExternalSecretObject = {

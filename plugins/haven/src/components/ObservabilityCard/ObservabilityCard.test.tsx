@@ -6,7 +6,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { decodeExploreUrl } from '@haven-plus/plugin-haven-common';
+import { decodeExploreUrl } from '@haven-plus/plugin-haven-common/testUtils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { havenApiRef } from '../../api/HavenClient';
 import type { HavenApi, TelemetryResponse } from '../../api/types';

@@ -2,7 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import {
   checkAlloyWiring,
   DEFAULT_DATASOURCE_UIDS,
-} from '@haven-plus/plugin-haven-node';
+} from '@haven-plus/plugin-haven-node/testUtils';
 import yaml, { parseAllDocuments } from 'yaml';
 import {
   gitopsConfigs,

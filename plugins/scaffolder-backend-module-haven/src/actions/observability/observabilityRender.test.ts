@@ -10,7 +10,7 @@ import {
 import {
   checkAlloyWiring,
   DEFAULT_DATASOURCE_UIDS,
-} from '@haven-plus/plugin-haven-node';
+} from '@haven-plus/plugin-haven-node/testUtils';
 import { parseAllDocuments } from 'yaml';
 import {
   gitopsConfigs,

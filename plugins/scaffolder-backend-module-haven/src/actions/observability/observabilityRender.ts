@@ -12,17 +12,16 @@ import {
   durationProblems,
   hostnameProblems,
   repoPathProblems,
+  type DatasourceUids,
 } from '@haven-plus/plugin-haven-common';
 import {
   buildObservabilityStack,
-  clusterAlloyPipeline,
+  clusterAlloyConfig,
   deliveryFileToYaml,
   fleetRepoScaffolderUrl,
   observabilityDatasources,
   observabilityEndpoints,
   planTenantRoutes,
-  renderAlloy,
-  type DatasourceUids,
   type ObservabilityTenancy,
   type HavenGitopsConfig,
   type HavenVaultConfig,
@@ -348,16 +347,14 @@ export function createObservabilityRenderAction(options: {
 
       const folder = `infrastructure/${cluster.name}/${namespace}`;
       const endpoints = observabilityEndpoints({ namespace, modes });
-      const alloyConfig = renderAlloy(
-        clusterAlloyPipeline({
-          lokiUrl: endpoints.loki,
-          mimirUrl: endpoints.mimir,
-          tempoEndpoint: endpoints.tempoOtlpGrpc,
-          tenant: tenancy.mode === 'multi' ? tenancy.tenant : undefined,
-          perTeam: tenancy.mode === 'per-team' ? tenancy : undefined,
-          collectPodLogs: ctx.input.collectPodLogs ?? true,
-        }),
-      );
+      const alloyConfig = clusterAlloyConfig({
+        lokiUrl: endpoints.loki,
+        mimirUrl: endpoints.mimir,
+        tempoEndpoint: endpoints.tempoOtlpGrpc,
+        tenant: tenancy.mode === 'multi' ? tenancy.tenant : undefined,
+        perTeam: tenancy.mode === 'per-team' ? tenancy : undefined,
+        collectPodLogs: ctx.input.collectPodLogs ?? true,
+      });
       const files = buildObservabilityStack({
         cluster,
         folder,

@@ -1,0 +1,13 @@
+/**
+ * Test helpers of Haven+'s Node.js library: the datasource UIDs Grafana gets
+ * when `haven.grafana.datasources` is not set, and the wiring check of a
+ * rendered Alloy configuration.
+ *
+ * @packageDocumentation
+ */
+export { DEFAULT_DATASOURCE_UIDS } from './config/grafanaConfig';
+export { checkAlloyWiring } from './observability/alloyWiring';
+export type {
+  AlloyProblem,
+  AlloyProblemKind,
+} from './observability/alloyWiring';
