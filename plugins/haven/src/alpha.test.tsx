@@ -23,6 +23,19 @@ describe('haven frontend plugin', () => {
     expect(plugin.pluginId).toBe('haven');
   });
 
+  it("gives the app's plugin info only the package fields it reads", async () => {
+    const { packageInfo } = await import('./alpha/packageInfo');
+    expect(Object.keys(packageInfo).sort()).toEqual([
+      'description',
+      'homepage',
+      'name',
+      'repository',
+      'version',
+    ]);
+    expect(packageInfo.name).toBe('@haven-plus/plugin-haven');
+    expect(packageInfo.repository.directory).toBe('plugins/haven');
+  });
+
   const service = (annotations: Record<string, string>): Entity => ({
     ...entity(annotations),
     spec: { type: 'service' },

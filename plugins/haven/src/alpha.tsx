@@ -21,7 +21,9 @@ import {
  */
 const havenPlugin: OverridableFrontendPlugin = createFrontendPlugin({
   pluginId: 'haven',
-  info: { packageJson: () => import('../package.json') },
+  info: {
+    packageJson: () => import('./alpha/packageInfo').then(m => m.packageInfo),
+  },
   extensions: [havenApi, deliveryCard, observabilityCard, observabilityContent],
 });
 
