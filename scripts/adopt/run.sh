@@ -20,7 +20,8 @@
 #                      node_modules, and the tarballs of unchanged sources
 #                      (default .adopt-cache/ in the repository root). Delete
 #                      it for a run from scratch.
-#   HAVEN_ADOPT_WORK   where the app runs (default ${TMPDIR:-/tmp}/haven-adopt-<uid>).
+#   HAVEN_ADOPT_WORK   where the app runs (default ${TMPDIR:-/tmp}/haven-adopt-<uid>-<hash
+#                      of the cache path>).
 #                      Outside this repository, so that nothing in the app
 #                      resolves from this repository's node_modules.
 #   HAVEN_CHROMIUM     the browser (default /usr/bin/chromium)
@@ -45,7 +46,7 @@ PACKAGES=(haven-common haven-node haven-backend scaffolder-backend-module-haven 
 ROOT="$HAVEN_ROOT"
 ADOPT="$ROOT/scripts/adopt"
 CACHE="$(mkdir -p "${HAVEN_ADOPT_CACHE:-$ROOT/.adopt-cache}" && cd "${HAVEN_ADOPT_CACHE:-$ROOT/.adopt-cache}" && pwd)"
-WORK="${HAVEN_ADOPT_WORK:-${TMPDIR:-/tmp}/haven-adopt-$(id -u)}"
+WORK="${HAVEN_ADOPT_WORK:-${TMPDIR:-/tmp}/haven-adopt-$(id -u)-$(printf '%s' "$CACHE" | sha1sum | cut -c1-8)}"
 APP="$WORK/app"
 REPORT="$ROOT/e2e-test-report/adopt"
 SHOTS="$ROOT/e2e-test-report/screenshots"
@@ -268,7 +269,7 @@ pack_one() { # package folder, out dir
 }
 
 pack_job() {
-  local key packs="$CACHE/packs"
+  local key packs="$CACHE/packs" s=$SECONDS
   key="$(sources_hash)"
   mkdir -p "$WORK/packs"
   rm -f "$WORK/packs"/*.tgz
@@ -280,6 +281,7 @@ pack_job() {
     rm -rf "$packs" && mkdir -p "$packs/$key" && cp "$WORK/packs"/*.tgz "$packs/$key/"
   fi
   ls -l "$WORK/packs"
+  echo "pack took $((SECONDS - s)) s"
 }
 
 # ── 2. The created app ───────────────────────────────────────────────────────
@@ -344,8 +346,11 @@ step app "2. created app (@backstage/create-app $CREATE_APP_VERSION, installed)"
 app_ok=$?
 t0=$SECONDS
 wait_bg "$pack_pid"
-if [ $? -eq 0 ]; then
-  pass "1. build and pack the five packages$(grep -q '^sources unchanged' "$REPORT/pack.log" && echo ' (cached)')" $((SECONDS - t_phase))
+pack_code=$?
+pack_time="$(sed -n 's/^pack took \([0-9]*\) s$/\1/p' "$REPORT/pack.log")"
+if [ "$pack_code" -eq 0 ]; then
+  pass "1. build and pack the five packages$(grep -q '^sources unchanged' "$REPORT/pack.log" && echo ' (cached)')" "${pack_time:-?}"
+  log "steps 1 and 2 took $((SECONDS - t_phase)) s"
 else
   fail "1. build and pack the five packages" $((SECONDS - t_phase)) "$REPORT/pack.log"
   finish "the packages did not pack"
@@ -445,7 +450,11 @@ frontend_types() {
 {
   "extends": "../../../tsconfig.json",
   "include": ["index.ts"],
-  "compilerOptions": { "noEmit": true, "incremental": false, "skipLibCheck": false }
+  "compilerOptions": {
+    "noEmit": true,
+    "incremental": false,
+    "skipLibCheck": false
+  }
 }
 EOF
   cat >"$dir/index.ts" <<'EOF'
