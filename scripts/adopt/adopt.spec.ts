@@ -11,11 +11,21 @@ const screenshots =
   process.env.ADOPT_SCREENSHOTS ??
   resolve(__dirname, '../../e2e-test-report/screenshots');
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({
+/** Waits until the page stops loading and growing, then takes a full-page screenshot. */
+async function shot(page: Page, name: string) {
+  await page.waitForLoadState('networkidle');
+  let height = -1;
+  for (let same = 0; same < 3; ) {
+    await page.waitForTimeout(400);
+    const now = await page.evaluate(() => document.body.scrollHeight);
+    same = now === height ? same + 1 : 0;
+    height = now;
+  }
+  await page.screenshot({
     path: resolve(screenshots, `${name}.png`),
     fullPage: true,
   });
+}
 
 /** The created app's sign-in page offers the guest provider ("Enter"). */
 async function signIn(page: Page) {
@@ -56,6 +66,11 @@ test('the example component shows the Haven+ Delivery and Observability cards', 
     page.getByRole('link', { name: 'Traces', exact: true }),
   ).toBeVisible();
 
+  // The stock overview's relations graph renders last; the page is still
+  // growing until it has.
+  await expect(
+    page.locator('svg').getByText('Open WebUI (customer Voorbeeld)').first(),
+  ).toBeVisible();
   await shot(page, 'adopt-entity-page');
 });
 
