@@ -1,11 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './scripts/lib/chromium';
 
 /**
  * End-to-end tests of the local sandbox in Debian's Chromium (no browser
  * download): `yarn start` runs the doubles, backend (:7007) and app (:3000),
  * as the README's sandbox command does. HAVEN_CHROMIUM overrides the browser.
  */
-const chromium = process.env.HAVEN_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -36,17 +36,6 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
 });

@@ -91,7 +91,6 @@ export {
   type YamlManifestProblem,
 } from './manifests';
 export {
-  findReferenceDir,
   findRepoRoot,
   findUpstreamReferenceDir,
   readReferenceCrds,

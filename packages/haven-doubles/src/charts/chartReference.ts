@@ -5,7 +5,7 @@ import {
   type ChartReference,
   type ChartReferenceResult,
 } from '@haven-plus/plugin-haven-node';
-import { findReferenceDir } from '../reference';
+import { REFERENCE_DIR } from '../reference';
 
 export interface ChartReferenceOptions {
   /**
@@ -21,11 +21,6 @@ const MISSING_HINTS: Record<string, string> = {
   'mimir-distributed':
     "its source is grafana/mimir operations/helm/charts/mimir-distributed (published to https://grafana.github.io/helm-charts); add that chart's Chart.yaml and values.yaml to an upstream folder and run yarn reference:extract to check it",
 };
-
-/** The in-repository reference folder (always there). */
-export function findChartsReferenceDir(): string {
-  return findReferenceDir();
-}
 
 const cache = new Map<string, ChartReferenceResult>();
 
@@ -54,7 +49,7 @@ export function loadChartReference(
   chart: string,
   options: ChartReferenceOptions = {},
 ): ChartReferenceResult {
-  const referenceDir = options.referenceDir ?? findReferenceDir();
+  const referenceDir = options.referenceDir ?? REFERENCE_DIR;
   const chartsDir = path.join(referenceDir, 'charts');
   const extract = path.join(chartsDir, `${chart}.json`);
   const dir = path.join(chartsDir, chart);

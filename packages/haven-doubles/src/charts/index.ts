@@ -1,5 +1,4 @@
 export {
-  findChartsReferenceDir,
   loadChartReference,
   type ChartReferenceOptions,
 } from './chartReference';

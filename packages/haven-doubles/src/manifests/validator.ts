@@ -4,7 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 // yaml is only a devDependency of this package (the validator is for tests);
 // moving it to dependencies would make this directive unnecessary.
 import { parseAllDocuments } from 'yaml';
-import { findReferenceDir } from '../reference';
+import { REFERENCE_DIR } from '../reference';
 import { CORE_KINDS } from './coreSchemas';
 import { KUSTOMIZATION_SCHEMA } from './kustomizeSchema';
 import { validateObjectMeta, type NameRule } from './objectMeta';
@@ -133,7 +133,7 @@ function readCrds(crdDir: string): Array<{ file: string; crd: Crd }> {
 export function loadManifestValidator(
   options: ManifestValidatorOptions = {},
 ): ManifestValidator {
-  const referenceDir = options.referenceDir ?? findReferenceDir();
+  const referenceDir = options.referenceDir ?? REFERENCE_DIR;
   const crdDir = referenceDir && path.join(referenceDir, 'crds');
   if (!crdDir || !fs.existsSync(crdDir)) {
     throw new Error(

@@ -27,11 +27,6 @@ export const REFERENCE_DIR = path.join(
   'reference',
 );
 
-/** The in-repository reference folder (REFERENCE_DIR). */
-export function findReferenceDir(): string {
-  return REFERENCE_DIR;
-}
-
 /**
  * An upstream reference folder in the projects' own file layout
  * (crds/*.yaml, charts/<chart>/values.yaml ...): HAVEN_REFERENCE_DIR, else
