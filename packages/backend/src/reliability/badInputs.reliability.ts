@@ -72,6 +72,8 @@ const figures = recordFigures('bad-inputs');
 interface Field {
   path: string[];
   values: fc.Arbitrary<unknown>;
+  /** The kind's known-wrong values: every one is tried on every run, not sampled. */
+  always: unknown[];
 }
 const field = (
   dotted: string,
@@ -81,10 +83,13 @@ const field = (
     emptyIsAbsent?: boolean;
   } = {},
 ): Field => {
-  const bad = 'isValid' in values ? badValues(values) : values;
+  const kind = 'isValid' in values ? values : undefined;
+  const keep = (v: unknown) => !(options.emptyIsAbsent && v === '');
+  const bad = kind ? badValues(kind) : (values as fc.Arbitrary<unknown>);
   return {
     path: dotted.split('.'),
-    values: options.emptyIsAbsent ? bad.filter(v => v !== '') : bad,
+    values: bad.filter(keep),
+    always: kind ? kind.wrong.filter(v => !kind.isValid(v) && keep(v)) : [],
   };
 };
 /** A whole-input mistake: a missing key, a contradiction, a wrong type. */
@@ -118,10 +123,18 @@ function casesFor(
       input: s.patch(structuredClone(base)),
     }),
   );
-  return fc.sample(fc.oneof(...fieldCases, ...structuralCases), {
+  const sampled = fc.sample(fc.oneof(...fieldCases, ...structuralCases), {
     numRuns: RUNS,
     seed: SEED,
   });
+  const always = fields.flatMap(f =>
+    f.always.map(value => ({
+      field: f.path.join('.'),
+      what: `${f.path.join('.')} = ${JSON.stringify(value)} (known wrong)`,
+      input: withValue(base, f.path, value),
+    })),
+  );
+  return [...always, ...sampled];
 }
 
 const GENERATED_KINDS = ['alphanumeric', 'hex', 'base64url', 'password'];
@@ -195,7 +208,7 @@ const ACTIONS: Array<{
       field('chart.repositoryUrl', chartRepositoryUrl),
       field('chart.name', chartName),
       field('chart.version', chartVersion),
-      field('envValuesPath', valuesPath),
+      field('envValuesPath', valuesPath, { emptyIsAbsent: true }),
       field('secrets.0.name', vaultSegment),
       field('secrets.1.key', envVar, { emptyIsAbsent: true }),
       field('refreshInterval', duration),
@@ -256,7 +269,7 @@ const ACTIONS: Array<{
       field('cluster', oneOf('cluster', ['haven-sandbox'])),
       field('secret.name', vaultSegment),
       field('secret.key', envVar, { emptyIsAbsent: true }),
-      field('envValuesPath', valuesPath),
+      field('envValuesPath', valuesPath, { emptyIsAbsent: true }),
       field('targetPath', repoPath),
     ],
     structural: [
@@ -327,7 +340,7 @@ const FORMS: Array<{
       field('chartRepositoryUrl', chartRepositoryUrl),
       field('chartName', chartName),
       field('chartVersion', chartVersion),
-      field('envValuesPath', valuesPath),
+      field('envValuesPath', valuesPath, { emptyIsAbsent: true }),
       field('hostname', hostname),
       field('servicePort', badNumbers(1, 65535)),
       field('generated.0.name', vaultSegment),
@@ -561,6 +574,7 @@ describe('bad values in the template forms', () => {
       const omissions: Field[] = form.required.map(r => ({
         path: [r],
         values: fc.constant(undefined),
+        always: [undefined],
       }));
       const cases = casesFor(form.base, [...form.fields, ...omissions], []);
       // The valid form goes through, so the checks below can fail.

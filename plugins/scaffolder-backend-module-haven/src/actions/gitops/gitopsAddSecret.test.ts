@@ -109,6 +109,25 @@ describe('haven:gitops:add-secret', () => {
     }
   });
 
+  it('reads an empty envValuesPath, as a form sends it, as the default extraEnvVars', async () => {
+    await fleetWithApp();
+    const result = await run(
+      action(),
+      { ...INPUT, envValuesPath: '' },
+      workspace.path,
+      false,
+    );
+    expect(result.error).toBeUndefined();
+    const release = parseDocument(
+      readTree(`${workspace.path}/fleet`)[`${DIR}/helmrelease.yaml`],
+    ).toJS();
+    expect(
+      (release.spec.values.extraEnvVars as Array<{ name: string }>).map(
+        e => e.name,
+      ),
+    ).toContain('ANTHROPIC_API_KEY');
+  });
+
   it('changes nothing when the secret is already wired', async () => {
     await fleetWithApp();
     await run(action(), INPUT, workspace.path, false);

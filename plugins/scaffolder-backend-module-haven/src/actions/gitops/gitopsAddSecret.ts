@@ -84,7 +84,9 @@ export function createGitopsAddSecretAction(options: {
           z
             .string()
             .default('extraEnvVars')
-            .describe("Chart value holding the app's environment variables"),
+            .describe(
+              "Chart value holding the app's environment variables (empty: extraEnvVars)",
+            ),
         targetPath: z =>
           z
             .string()
@@ -127,7 +129,7 @@ export function createGitopsAddSecretAction(options: {
         envVarNameProblems,
       );
       const envValuesPath = envValuesPathOf(
-        ctx.input.envValuesPath ?? 'extraEnvVars',
+        ctx.input.envValuesPath || 'extraEnvVars',
         'envValuesPath',
       );
       const targetPath = assertValid(

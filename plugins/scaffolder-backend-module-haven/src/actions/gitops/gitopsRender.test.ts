@@ -296,6 +296,19 @@ describe('haven:gitops:render', () => {
     expect(readTree(`${workspace.path}/fleet`)).toEqual(first);
   });
 
+  it("reads an empty envValuesPath, as a form sends it, as the profile's default", async () => {
+    await runRender(gitopsConfigs(), OPEN_WEBUI_INPUT, workspace.path);
+    const byDefault = readTree(`${workspace.path}/fleet`);
+    workspace.clear();
+    const result = await runRender(
+      gitopsConfigs(),
+      { ...OPEN_WEBUI_INPUT, envValuesPath: '' },
+      workspace.path,
+    );
+    expect(result.error).toBeUndefined();
+    expect(readTree(`${workspace.path}/fleet`)).toEqual(byDefault);
+  });
+
   it.each([
     ['component', { component: 'Open_WebUI' }, /component/],
     ['cluster', { cluster: 'elsewhere' }, /Unknown cluster "elsewhere"/],
