@@ -9,12 +9,13 @@
 
 // Vault
 export { VaultClient } from './vault/VaultClient';
-export type { VaultAuthOptions, VaultClientOptions } from './vault/VaultClient';
+export type { VaultClientOptions } from './vault/VaultClient';
 export { VaultCasMismatchError } from './vault/errors';
 export type { VaultRetryOptions } from './vault/retry';
 export type {
   KubernetesAuthRole,
   KvMetadata,
+  VaultAuthOptions,
   VaultMount,
   VaultTokenInfo,
 } from './vault/types';
@@ -23,19 +24,13 @@ export type { VaultAppNames } from './vault/naming';
 
 // Configuration (config.d.ts)
 export { readHavenVaultConfig } from './config/vaultConfig';
-export type {
-  HavenVaultConfig,
-  HavenVaultEnvironment,
-} from './config/vaultConfig';
+export type { HavenVaultConfig, HavenVaultEnvironment } from './vault/types';
 export {
   readHavenChartsConfig,
   readHavenGitopsConfig,
 } from './config/gitopsConfig';
-export type {
-  HavenChartsConfig,
-  HavenGitopsCluster,
-  HavenGitopsConfig,
-} from './config/gitopsConfig';
+export type { HavenChartsConfig } from './config/gitopsConfig';
+export type { HavenGitopsCluster, HavenGitopsConfig } from './gitops/types';
 export { readDatasourceUids } from './config/grafanaConfig';
 
 // GitOps: an app's manifests and the fleet repository

@@ -5,45 +5,11 @@ import {
   assertVaultPath,
   assertVaultPathSegment,
 } from '@haven-plus/plugin-haven-common';
-import type { VaultAuthOptions } from '../vault/VaultClient';
-
-/** Where one environment's apps keep their secrets and roles. @public */
-export interface HavenVaultEnvironment {
-  /** KV v2 mount, e.g. `kv-apps`. */
-  kvMount: string;
-  /** Kubernetes auth mount of the environment's cluster, e.g. `kubernetes-prod`. */
-  kubernetesAuthMount: string;
-  /** Folder inside the mount; app paths are `<prefix>/<namespace>/<app>`. */
-  pathPrefix?: string;
-}
-
-/** The `haven.vault` configuration, read and checked once. @public */
-export interface HavenVaultConfig {
-  /** Vault's address, without `/v1`. */
-  address: string;
-  /** Vault Enterprise / OpenBao namespace (`X-Vault-Namespace`). */
-  namespace?: string;
-  /** Base URL of the Vault UI for links in task outputs (default: the address). */
-  uiUrl: string;
-  /** How Backstage signs in to Vault. */
-  auth: VaultAuthOptions;
-  /** `templated`: one shared identity-templated policy; `per-app`: a policy per app. */
-  policyMode: 'templated' | 'per-app';
-  /** templated mode: the shared policy's name. */
-  templatedPolicy: string;
-  /** per-app mode: prefix of the policies Backstage writes. */
-  policyPrefix: string;
-  /** Prefix of the Kubernetes-auth role names. */
-  rolePrefix: string;
-  /** The `aud` the apps' service-account tokens carry. */
-  audience: string;
-  /** Role token TTL in seconds. */
-  tokenTtl: number;
-  /** Role token max TTL in seconds. */
-  tokenMaxTtl: number;
-  /** Where each environment's apps keep secrets and roles, by environment name. */
-  environments: Record<string, HavenVaultEnvironment>;
-}
+import type {
+  HavenVaultConfig,
+  HavenVaultEnvironment,
+  VaultAuthOptions,
+} from '../vault/types';
 
 const DEFAULT_JWT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 

@@ -1,4 +1,4 @@
-import type { HavenGitopsConfig } from '../config/gitopsConfig';
+import type { HavenGitopsConfig } from './types';
 
 /** The fleet repository as `haven.gitops.fleetRepo` names it. @public */
 export type FleetRepo = HavenGitopsConfig['fleetRepo'];

@@ -14,7 +14,7 @@ import type { IImagePolicy } from '@kubernetes-models/flux-cd/image.toolkit.flux
 import type { IImageUpdateAutomation } from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1/ImageUpdateAutomation';
 import { InputError } from '@backstage/errors';
 import { ANNOTATION_KUBERNETES_ID } from '@haven-plus/plugin-haven-common';
-import type { HavenGitopsCluster } from '../config/gitopsConfig';
+import type { HavenGitopsCluster } from './types';
 import {
   APP_PROFILE_ANNOTATION,
   expandProfileTemplate,

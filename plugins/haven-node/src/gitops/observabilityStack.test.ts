@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { expectKnownValues } from '@haven-plus/haven-doubles';
 import { tenantDatasourceUids } from '@haven-plus/plugin-haven-common';
-import type { HavenGitopsCluster } from '../config/gitopsConfig';
+import type { HavenGitopsCluster } from './types';
 import {
   buildObservabilityStack,
   observabilityDatasources,

@@ -10,7 +10,7 @@ import {
   tenantDatasourceUids,
   type DatasourceUids,
 } from '@haven-plus/plugin-haven-common';
-import type { HavenGitopsCluster } from '../config/gitopsConfig';
+import type { HavenGitopsCluster } from './types';
 import { planTenantRoutes, type TeamTenant } from '../observability/tenancy';
 import {
   fluxKustomization,

@@ -17,21 +17,10 @@ import {
 import type {
   KubernetesAuthRole,
   KvMetadata,
+  VaultAuthOptions,
   VaultMount,
   VaultTokenInfo,
 } from './types';
-
-/** How Backstage itself signs in to Vault. @public */
-export type VaultAuthOptions =
-  | { method: 'token'; token: string }
-  | { method: 'approle'; mount?: string; roleId: string; secretId: string }
-  | {
-      method: 'kubernetes';
-      mount?: string;
-      role: string;
-      /** Reads the service-account JWT (a projected token file is re-read each login). */
-      jwt: () => Promise<string>;
-    };
 
 /** How a {@link VaultClient} reaches Vault. @public */
 export interface VaultClientOptions {

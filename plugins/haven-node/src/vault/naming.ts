@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { HavenVaultConfig } from '../config/vaultConfig';
+import type { HavenVaultConfig } from './types';
 
 /** Where one app lives in Vault, by the naming rules of `haven.vault`. @public */
 export interface VaultAppNames {
