@@ -9,12 +9,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  findRepoRoot,
   GITHUB_SANDBOX,
   SANDBOX_DOUBLES,
   startSandboxDoubles,
   type RunningSandbox,
 } from '@haven-plus/haven-doubles';
+import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';

@@ -76,36 +76,6 @@ export {
   type RunningGitHubDouble,
 } from './github/githubSandbox';
 export {
-  expectValidManifests,
-  findKubectl,
-  formatManifestProblem,
-  kustomizeBuild,
-  loadManifestValidator,
-  type KnownKind,
-  type KustomizeBuildResult,
-  type ManifestProblem,
-  type ManifestScope,
-  type ManifestValidator,
-  type ManifestValidatorOptions,
-  type SkippedRule,
-  type YamlManifestProblem,
-} from './manifests';
-export {
-  findRepoRoot,
-  findUpstreamReferenceDir,
-  readReferenceCrds,
-  REFERENCE_DIR,
-  type ReferenceCrd,
-} from './reference';
-export { TYPED_MODEL_KINDS, typedModelProblems } from './manifests/typedModels';
-export {
-  expectKnownValues,
-  loadChartReference,
-  validateLokiValues,
-  type ExpectKnownValuesOptions,
-  type ExpectKnownValuesResult,
-} from './charts';
-export {
   createLokiDouble,
   type LokiDouble,
   type LokiDoubleOptions,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { SANDBOX_DOUBLES, startSandboxDoubles } from './sandbox';
-import { findRepoRoot } from './reference';
+import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import { serveOnLoopback } from './http/loopback';
 import { fleetRepositorySeed, GITHUB_SANDBOX } from './github/githubSandbox';
 import { SANDBOX_DELIVERY_EXAMPLES } from './kubernetes/sandboxCluster';

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
-import { findRepoRoot } from './reference';
+import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import { SANDBOX_DOUBLES } from './sandbox';
 import { parsePolicy } from './vault/policy';
 import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';

@@ -26,7 +26,6 @@ import havenPlugin from '@haven-plus/plugin-haven-backend';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { readTree } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
 import {
-  findRepoRoot,
   GITHUB_SANDBOX,
   SANDBOX_DOUBLES,
   startGitHubDoubleOnLoopback,
@@ -37,6 +36,7 @@ import {
   OPEN_WEBUI_16,
   startHelmRepositoryDoubleOnLoopback,
 } from '@haven-plus/haven-doubles';
+import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import { parse as parseYaml } from 'yaml';
 
 /*

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findRepoRoot } from '@haven-plus/haven-doubles';
+import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import type { Figure } from './figureTable';
 
 export type { Figure };

@@ -1,4 +1,4 @@
-import { loadManifestValidator } from '../manifests';
+import { loadManifestValidator } from '@haven-plus/haven-test-utils';
 import { reconcileFleet } from './fleetReconciler';
 
 /* A fleet branch shaped like what haven:gitops:render writes for one app. */

@@ -1,5 +1,5 @@
 import { RESOURCE_TYPES } from './resources';
-import { readReferenceCrds } from '../reference';
+import { readReferenceCrds } from '@haven-plus/haven-test-utils';
 
 const crds = readReferenceCrds().map(c => c.crd);
 

@@ -1,5 +1,8 @@
 import { setupServer } from 'msw/node';
-import { expectValidManifests, loadManifestValidator } from '../manifests';
+import {
+  expectValidManifests,
+  loadManifestValidator,
+} from '@haven-plus/haven-test-utils';
 import {
   createKubernetesDouble,
   type KubernetesObject,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { expectKnownValues } from '@haven-plus/haven-doubles';
+import { expectKnownValues } from '@haven-plus/haven-test-utils';
 import { tenantDatasourceUids } from '@haven-plus/plugin-haven-common';
 import type { HavenGitopsCluster } from './types';
 import {

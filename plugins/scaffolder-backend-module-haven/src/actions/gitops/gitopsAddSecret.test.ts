@@ -8,10 +8,12 @@ import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   createGitHubDouble,
-  expectValidManifests,
-  loadManifestValidator,
   setupDoubleServer,
 } from '@haven-plus/haven-doubles';
+import {
+  expectValidManifests,
+  loadManifestValidator,
+} from '@haven-plus/haven-test-utils';
 import { parseDocument } from 'yaml';
 import { createGitopsAddSecretAction } from './gitopsAddSecret';
 import {

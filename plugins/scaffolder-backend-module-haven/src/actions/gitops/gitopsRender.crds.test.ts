@@ -4,7 +4,7 @@ import {
   kustomizeBuild,
   loadManifestValidator,
   type ManifestValidator,
-} from '@haven-plus/haven-doubles';
+} from '@haven-plus/haven-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { parseAllDocuments } from 'yaml';
 import {

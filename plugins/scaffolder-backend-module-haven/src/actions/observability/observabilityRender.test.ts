@@ -5,7 +5,7 @@ import {
   expectKnownValues,
   expectValidManifests,
   loadManifestValidator,
-} from '@haven-plus/haven-doubles';
+} from '@haven-plus/haven-test-utils';
 import {
   checkAlloyWiring,
   DEFAULT_DATASOURCE_UIDS,

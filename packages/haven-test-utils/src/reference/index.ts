@@ -23,7 +23,7 @@ export function findRepoRoot(from: string = process.cwd()): string {
  * `yarn reference:extract` (see ./extract.ts). Always present in a clone.
  */
 export const REFERENCE_DIR = path.join(
-  path.dirname(require.resolve('@haven-plus/haven-doubles/package.json')),
+  path.dirname(require.resolve('@haven-plus/haven-test-utils/package.json')),
   'reference',
 );
 
