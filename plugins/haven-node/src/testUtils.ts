@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 export { DEFAULT_DATASOURCE_UIDS } from './config/grafanaConfig';
-export { checkAlloyWiring } from './observability/alloyWiring';
+export { checkAlloyWiring } from './observability/alloy/wiring';
 export type {
   AlloyProblem,
   AlloyProblemKind,
-} from './observability/alloyWiring';
+} from './observability/alloy/wiring';

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { renderAlloy, type AlloyBody, type AlloyValue } from './alloy';
-import { checkAlloyWiring, readAlloy, type AlloyConfig } from './alloyWiring';
+import { readAlloy, type AlloyConfig } from './alloy/reader';
+import { checkAlloyWiring } from './alloy/wiring';
 import { clusterAlloyPipeline } from './clusterPipeline';
 import type { PerTeamTenancy } from './tenancy';
 
