@@ -1,8 +1,8 @@
 /**
  * Isomorphic pieces of Haven+, shared by its frontend, backend and scaffolder
  * packages: the entity annotations it reads and their helpers, the input
- * rules, the telemetry queries and links, and the entity page's telemetry
- * answer.
+ * rules, the telemetry queries and links, the entity page's telemetry
+ * answer, and the reading of Flux and External Secrets status.
  *
  * @packageDocumentation
  */
@@ -72,3 +72,26 @@ export type {
   VaultSecretMetadata,
   VaultSection,
 } from './entityTelemetry';
+export { fluxRevision, fluxState } from './status/flux';
+export {
+  externalSecretState,
+  externalSecretVaultKeys,
+  secretStoreState,
+  vaultSecretsForExternalSecret,
+} from './status/externalSecrets';
+export { parseGoDuration } from './status/duration';
+export { stateTone } from './status/tone';
+export type { StateTone } from './status/tone';
+export type {
+  DeliveryState,
+  ExternalSecretObject,
+  ExternalSecretState,
+  FluxObject,
+  FluxState,
+  HelmReleaseHistoryEntry,
+  KubernetesCondition,
+  KubernetesObjectMetadata,
+  SecretStoreObject,
+  SecretStoreState,
+  StateResult,
+} from './status/types';

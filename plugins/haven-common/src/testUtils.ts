@@ -1,6 +1,7 @@
 /**
  * Test helpers of Haven+'s shared package: reading back the Grafana Explore
- * links that `telemetryLinks` builds, to assert on their queries.
+ * links that `telemetryLinks` builds, to assert on their queries, and the
+ * Flux and External Secrets objects of the contracts, to read status from.
  *
  * @packageDocumentation
  */
@@ -10,3 +11,20 @@ export type {
   ExploreRange,
   ExploreUrlFormat,
 } from './telemetry/explore';
+export {
+  dependencyNotReadyKustomization,
+  failingExternalSecret,
+  invalidSecretStore,
+  missingTargetExternalSecret,
+  newExternalSecret,
+  progressingHelmRelease,
+  readyHelmRelease,
+  readyKustomization,
+  reconcilingExternalSecret,
+  stalledHelmRelease,
+  syncedExternalSecret,
+  unverifiedClusterSecretStore,
+  validSecretStore,
+  vaultSecretWrittenAfterSync,
+  vaultSection,
+} from './status/fixtures';

@@ -17,7 +17,7 @@ import {
   stalledHelmRelease,
   syncedExternalSecret,
   validSecretStore,
-} from '../../testing/fixtures';
+} from '@haven-plus/plugin-haven-common/testUtils';
 import { DeliveryCard } from './DeliveryCard';
 
 type ObjectsByEntityResponse = Awaited<

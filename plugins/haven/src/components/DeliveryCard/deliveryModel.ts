@@ -1,18 +1,18 @@
 import type { KubernetesApi } from '@backstage/plugin-kubernetes-react';
-import type { VaultSecretMetadata, VaultSection } from '../../api/types';
 import {
   externalSecretState,
+  fluxRevision,
+  fluxState,
   secretStoreState,
+  stateTone,
   vaultSecretsForExternalSecret,
-} from '../../status/externalSecrets';
-import { fluxRevision, fluxState } from '../../status/flux';
-import { stateTone, type StateTone } from '../../status/tone';
-import type {
-  DeliveryState,
-  ExternalSecretObject,
-  FluxObject,
-  SecretStoreObject,
-} from '../../status/types';
+  type DeliveryState,
+  type ExternalSecretObject,
+  type FluxObject,
+  type SecretStoreObject,
+  type StateTone,
+} from '@haven-plus/plugin-haven-common';
+import type { VaultSecretMetadata, VaultSection } from '../../api/types';
 
 type ObjectsByEntityResponse = Awaited<
   ReturnType<KubernetesApi['getCustomObjectsByEntity']>

@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
-import type { StateTone } from '../../status/tone';
+import type { StateTone } from '@haven-plus/plugin-haven-common';
 
 /**
  * A state as a coloured dot AND its word: the colour only repeats what the

@@ -4,7 +4,7 @@ import {
   readyHelmRelease,
   readyKustomization,
   stalledHelmRelease,
-} from '../testing/fixtures';
+} from './fixtures';
 import { fluxRevision, fluxState } from './flux';
 
 describe('fluxState', () => {

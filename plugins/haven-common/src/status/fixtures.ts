@@ -7,9 +7,9 @@ import type {
   ExternalSecretObject,
   FluxObject,
   SecretStoreObject,
-} from '../status/types';
+} from './types';
 
-/** contracts.md 2.4, "JSON for the double". */
+/** contracts.md 2.4, "JSON for the double". @public */
 export const syncedExternalSecret: ExternalSecretObject = {
   apiVersion: 'external-secrets.io/v1',
   kind: 'ExternalSecret',
@@ -50,7 +50,7 @@ export const syncedExternalSecret: ExternalSecretObject = {
   },
 };
 
-/** contracts.md 2.4, "Failure variant". */
+/** contracts.md 2.4, "Failure variant". @public */
 export const failingExternalSecret: ExternalSecretObject = {
   ...syncedExternalSecret,
   status: {
@@ -67,20 +67,20 @@ export const failingExternalSecret: ExternalSecretObject = {
   },
 };
 
-/** The spec changed (generation 4) and ESO has synced only generation 3. */
+/** The spec changed (generation 4) and ESO has synced only generation 3. @public */
 export const reconcilingExternalSecret: ExternalSecretObject = {
   ...syncedExternalSecret,
   metadata: { ...syncedExternalSecret.metadata, generation: 4 },
 };
 
-/** Just created: no status at all (contracts.md 2.4, last bullet). */
+/** Just created: no status at all (contracts.md 2.4, last bullet). @public */
 export const newExternalSecret: ExternalSecretObject = {
   ...syncedExternalSecret,
   metadata: { ...syncedExternalSecret.metadata, generation: 1 },
   status: undefined,
 };
 
-/** contracts.md 2.4 table: creationPolicy=Merge and the target is missing. */
+/** contracts.md 2.4 table: creationPolicy=Merge and the target is missing. @public */
 export const missingTargetExternalSecret: ExternalSecretObject = {
   ...syncedExternalSecret,
   spec: {
@@ -101,7 +101,7 @@ export const missingTargetExternalSecret: ExternalSecretObject = {
   },
 };
 
-/** The Vault secret `team-a/orders` the ExternalSecret reads, as haven-backend lists it. */
+/** The Vault secret `team-a/orders` the ExternalSecret reads, as haven-backend lists it. @public */
 export const vaultSection = {
   status: 'ok' as const,
   mount: 'kv-apps',
@@ -116,7 +116,7 @@ export const vaultSection = {
   ],
 };
 
-/** Written after the last sync (10:00): version 3 at 10:20. */
+/** Written after the last sync (10:00): version 3 at 10:20. @public */
 export const vaultSecretWrittenAfterSync = {
   name: 'orders',
   version: 3,
@@ -124,7 +124,7 @@ export const vaultSecretWrittenAfterSync = {
   updatedTime: '2026-08-22T10:20:00Z',
 };
 
-/** contracts.md 2.5: validated store. */
+/** contracts.md 2.5: validated store. @public */
 export const validSecretStore: SecretStoreObject = {
   apiVersion: 'external-secrets.io/v1',
   kind: 'SecretStore',
@@ -142,7 +142,7 @@ export const validSecretStore: SecretStoreObject = {
   },
 };
 
-/** contracts.md 2.5: bad Vault credentials. */
+/** contracts.md 2.5: bad Vault credentials. @public */
 export const invalidSecretStore: SecretStoreObject = {
   ...validSecretStore,
   status: {
@@ -157,7 +157,7 @@ export const invalidSecretStore: SecretStoreObject = {
   },
 };
 
-/** contracts.md 2.5: referent auth, validation unknown (Ready stays True). */
+/** contracts.md 2.5: referent auth, validation unknown (Ready stays True). @public */
 export const unverifiedClusterSecretStore: SecretStoreObject = {
   apiVersion: 'external-secrets.io/v1',
   kind: 'ClusterSecretStore',
@@ -174,7 +174,7 @@ export const unverifiedClusterSecretStore: SecretStoreObject = {
   },
 };
 
-/** contracts.md 3.3, HelmRelease status example. */
+/** contracts.md 3.3, HelmRelease status example. @public */
 export const readyHelmRelease: FluxObject = {
   apiVersion: 'helm.toolkit.fluxcd.io/v2',
   kind: 'HelmRelease',
@@ -215,7 +215,7 @@ export const readyHelmRelease: FluxObject = {
   },
 };
 
-/** contracts.md 3.3, HelmRelease "Failure variant". */
+/** contracts.md 3.3, HelmRelease "Failure variant". @public */
 export const stalledHelmRelease: FluxObject = {
   ...readyHelmRelease,
   status: {
@@ -239,7 +239,7 @@ export const stalledHelmRelease: FluxObject = {
   },
 };
 
-/** contracts.md 3.3: installing or upgrading, Ready=Unknown. */
+/** contracts.md 3.3: installing or upgrading, Ready=Unknown. @public */
 export const progressingHelmRelease: FluxObject = {
   ...readyHelmRelease,
   metadata: { ...readyHelmRelease.metadata, generation: 3 },
@@ -262,7 +262,7 @@ export const progressingHelmRelease: FluxObject = {
   },
 };
 
-/** contracts.md 3.3, Kustomization status example. */
+/** contracts.md 3.3, Kustomization status example. @public */
 export const readyKustomization: FluxObject = {
   apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
   kind: 'Kustomization',
@@ -286,7 +286,7 @@ export const readyKustomization: FluxObject = {
   },
 };
 
-/** contracts.md 3.3: a dependency is not ready yet. */
+/** contracts.md 3.3: a dependency is not ready yet. @public */
 export const dependencyNotReadyKustomization: FluxObject = {
   ...readyKustomization,
   status: {

@@ -1,4 +1,4 @@
-import type { VaultSecretMetadata } from '../api/types';
+import type { VaultSecretMetadata } from '../entityTelemetry';
 import { describeCondition, findCondition } from './conditions';
 import { formatDuration, parseGoDuration } from './duration';
 import type {

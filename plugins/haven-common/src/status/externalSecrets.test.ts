@@ -9,7 +9,7 @@ import {
   validSecretStore,
   vaultSecretWrittenAfterSync,
   vaultSection,
-} from '../testing/fixtures';
+} from './fixtures';
 import {
   externalSecretState,
   externalSecretVaultKeys,
