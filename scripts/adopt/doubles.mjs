@@ -2,7 +2,7 @@
 /**
  * node scripts/adopt/doubles.mjs <env-file>
  *
- * Starts the sandbox's contract doubles (packages/haven-doubles) on free
+ * Starts the sandbox's contract doubles (packages/haven-sandbox) on free
  * loopback ports, so that `yarn test:adopt` can run beside a running sandbox
  * (which holds 7101-7106), and writes the environment variables of
  * docs/install.md ("Configuration") that point at them to <env-file>, as
@@ -22,7 +22,7 @@ if (!envFile) {
 }
 
 const { startSandboxDoubles, SANDBOX_DOUBLES } = await import(
-  '../../packages/haven-doubles/src/sandbox.ts'
+  '../../packages/haven-sandbox/src/sandbox.ts'
 );
 const sandbox = await startSandboxDoubles({ anyPort: true });
 

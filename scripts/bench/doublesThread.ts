@@ -10,14 +10,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   backstageVaultPolicy,
   createKubernetesDouble,
-  SANDBOX_DOUBLES,
   serveOnLoopback,
-  startLokiDoubleOnLoopback,
-  startTempoDoubleOnLoopback,
-  startVaultDoubleOnLoopback,
   type KubernetesDouble,
   type KubernetesObject,
 } from '@haven-plus/haven-doubles';
+import {
+  SANDBOX_DOUBLES,
+  startLokiDoubleOnLoopback,
+  startTempoDoubleOnLoopback,
+  startVaultDoubleOnLoopback,
+} from '@haven-plus/haven-sandbox';
 import type {
   DoublesReply,
   DoublesRequest,

@@ -32,7 +32,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import havenPlugin from '@haven-plus/plugin-haven-backend';
-import { SANDBOX_DOUBLES, SANDBOX_TELEMETRY } from '@haven-plus/haven-doubles';
+import { SANDBOX_DOUBLES, SANDBOX_TELEMETRY } from '@haven-plus/haven-sandbox';
 import type {
   DoublesReply,
   DoublesRequest,

@@ -1,10 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
-import { SANDBOX_DELIVERY_EXAMPLES } from '@haven-plus/haven-doubles';
+import { SANDBOX_DELIVERY_EXAMPLES } from '@haven-plus/haven-sandbox';
 import { shot, signIn } from './support';
 
 /*
  * Every example component of the sandbox, each in its own delivery state
- * (packages/haven-doubles SANDBOX_DELIVERY_EXAMPLES): the Delivery card's
+ * (packages/haven-sandbox SANDBOX_DELIVERY_EXAMPLES): the Delivery card's
  * state word per object, the failing ExternalSecret's newest event, the
  * "missing annotation" empty states and a telemetry upstream that is down.
  */

@@ -13,7 +13,7 @@ import {
   SANDBOX_DOUBLES,
   startSandboxDoubles,
   type RunningSandbox,
-} from '@haven-plus/haven-doubles';
+} from '@haven-plus/haven-sandbox';
 import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';

@@ -11,7 +11,11 @@ export {
   type KubernetesObject,
   type RecordedRequest,
 } from './kubernetes/kubernetesDouble';
-export { RESOURCE_TYPES, type ResourceType } from './kubernetes/resources';
+export {
+  RESOURCE_TYPES,
+  resourceTypeOfObject,
+  type ResourceType,
+} from './kubernetes/resources';
 export { serveOnLoopback, type LoopbackServer } from './http/loopback';
 export {
   createVaultDouble,
@@ -29,26 +33,6 @@ export {
   type VaultTokenSpec,
 } from './vault/vaultDouble';
 export { VAULT_FAULT_ERRORS } from './vault/faults';
-export {
-  startVaultDoubleOnLoopback,
-  VAULT_SANDBOX,
-  type RunningVaultDouble,
-} from './vault/vaultSandbox';
-// The sandbox cluster's example apps and the Delivery card state of each.
-export {
-  SANDBOX_DELIVERY_EXAMPLES,
-  sandboxClusterObjects,
-  type SandboxDeliveryExample,
-  type SandboxDeliveryRow,
-  type SandboxDeliveryState,
-} from './kubernetes/sandboxCluster';
-export { sandboxKvSecrets, type SandboxKvSecret } from './vault/vaultSandbox';
-export {
-  SANDBOX_DOUBLES,
-  startSandboxDoubles,
-  startSandboxVault,
-  type RunningSandbox,
-} from './sandbox';
 export { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
 export {
   realSystemFromEnv,
@@ -70,12 +54,6 @@ export {
 } from './github/githubDouble';
 export { GITHUB_FAULT_MESSAGES } from './github/errors';
 export {
-  fleetRepositorySeed,
-  GITHUB_SANDBOX,
-  startGitHubDoubleOnLoopback,
-  type RunningGitHubDouble,
-} from './github/githubSandbox';
-export {
   createLokiDouble,
   type LokiDouble,
   type LokiDoubleOptions,
@@ -87,19 +65,8 @@ export {
   type LokiRecordedRequest,
   type LokiStreamSeed,
 } from './loki/lokiDouble';
-export { TELEMETRY_FAULT_BODIES } from './loki/faults';
-export {
-  LOKI_SANDBOX,
-  startLokiDoubleOnLoopback,
-  type RunningLokiDouble,
-} from './loki/lokiSandbox';
-export type { TelemetrySandboxOptions } from './loki/telemetryLoopback';
-export {
-  SANDBOX_DOWN_TENANT,
-  SANDBOX_TELEMETRY,
-  sandboxTelemetrySeed,
-  type SandboxTelemetrySeed,
-} from './loki/sandboxTelemetry';
+export { TELEMETRY_FAULT_BODIES, type TelemetryFaults } from './loki/faults';
+export { quoteLogQL } from './loki/logql';
 export {
   createTempoDouble,
   TEMPO_SINGLE_TENANT,
@@ -115,9 +82,5 @@ export {
   type TempoSpanSeed,
   type TempoTraceSeed,
 } from './tempo/tempoDouble';
-export {
-  startTempoDoubleOnLoopback,
-  TEMPO_SANDBOX,
-  type RunningTempoDouble,
-} from './tempo/tempoSandbox';
+export { quoteTraceQL } from './tempo/traceql';
 export * from './helm';

@@ -15,7 +15,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { findRepoRoot } from '@haven-plus/haven-test-utils';
-import { SANDBOX_DOUBLES } from './sandbox';
 import { parsePolicy } from './vault/policy';
 import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
 
@@ -112,7 +111,13 @@ function readmeHclBlocks(): string[] {
   );
 }
 
-const v = SANDBOX_DOUBLES.vault;
+/** The mounts and accessor of app-config.yaml's sandbox Vault (haven.vault). */
+const v = {
+  kvMount: 'kv-apps',
+  kubernetesAuthMount: 'kubernetes',
+  pathPrefix: 'apps',
+  kubernetesAuthAccessor: 'auth_kubernetes_5a4d1b2c',
+};
 /** The policies as the sandbox (and the action tests) seed the double with them. */
 const adminPolicies: Array<[string, string]> = [
   [

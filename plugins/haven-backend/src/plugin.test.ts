@@ -13,14 +13,16 @@ import {
   createLokiDouble,
   createTempoDouble,
   createVaultDouble,
-  SANDBOX_DOWN_TENANT,
   setupDoubleServer,
-  startLokiDoubleOnLoopback,
-  startTempoDoubleOnLoopback,
   type LokiDouble,
   type TempoDouble,
   type VaultDouble,
 } from '@haven-plus/haven-doubles';
+import {
+  SANDBOX_DOWN_TENANT,
+  startLokiDoubleOnLoopback,
+  startTempoDoubleOnLoopback,
+} from '@haven-plus/haven-sandbox';
 import { http, passthrough } from 'msw';
 import havenPlugin, { havenEntityTelemetryReadPermission } from './index';
 import type { EntityTelemetry } from './service/types';

@@ -10,7 +10,7 @@ import {
   startVaultDoubleOnLoopback,
   type RunningGitHubDouble,
   type RunningVaultDouble,
-} from '@haven-plus/haven-doubles';
+} from '@haven-plus/haven-sandbox';
 import { DEFAULT_DATASOURCE_UIDS } from '@haven-plus/plugin-haven-node/testUtils';
 // The action factories are not exported by the module: they are reached at
 // their source paths, as the plugins' own __testUtils__ harnesses are.

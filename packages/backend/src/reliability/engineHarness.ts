@@ -26,16 +26,18 @@ import havenPlugin from '@haven-plus/plugin-haven-backend';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { readTree } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
 import {
-  GITHUB_SANDBOX,
-  SANDBOX_DOUBLES,
-  startGitHubDoubleOnLoopback,
-  startSandboxVault,
   type GitHubDouble,
   type VaultDouble,
   OPEN_WEBUI_8,
   OPEN_WEBUI_16,
   startHelmRepositoryDoubleOnLoopback,
 } from '@haven-plus/haven-doubles';
+import {
+  GITHUB_SANDBOX,
+  SANDBOX_DOUBLES,
+  startGitHubDoubleOnLoopback,
+  startSandboxVault,
+} from '@haven-plus/haven-sandbox';
 import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import { parse as parseYaml } from 'yaml';
 

@@ -26,14 +26,46 @@ import { createPublishGithubPullRequestAction } from '@backstage/plugin-scaffold
 import { fetchContents, fetchFile } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { setupDoubleServer } from '../contractServer';
-import { createGitHubDouble, type GitHubDouble } from './githubDouble';
-import { fleetRepositorySeed } from './githubSandbox';
+import {
+  createGitHubDouble,
+  type GitHubDouble,
+  type GitHubRepositorySeed,
+} from './githubDouble';
 
 const API = 'http://github.double.test';
 const TOKEN = 'test-token';
 const OWNER = 'haven-fleet';
 const REPO = 'fleet';
 const APPS = 'clusters/haven-sandbox/apps/kustomization.yaml';
+
+/** A fleet repository with one cluster and one app, laid out as the Haven+ templates write it. */
+function fleetRepositorySeed(): GitHubRepositorySeed {
+  return {
+    owner: OWNER,
+    name: REPO,
+    defaultBranch: 'main',
+    message: 'Fleet repository',
+    files: {
+      'README.md': `# ${OWNER}/${REPO}\n`,
+      [APPS]: [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources:',
+        '  - open-webui-voorbeeld.yaml',
+        '',
+      ].join('\n'),
+      'clusters/haven-sandbox/apps/open-webui-voorbeeld.yaml': [
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+        'kind: Kustomization',
+        'metadata: { name: open-webui-voorbeeld, namespace: flux-system }',
+        'spec: { interval: 10m, path: ./apps/haven-sandbox/open-webui-voorbeeld, prune: true, sourceRef: { kind: GitRepository, name: flux-system } }',
+        '',
+      ].join('\n'),
+      'apps/haven-sandbox/open-webui-voorbeeld/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    },
+  };
+}
 
 const server = setupDoubleServer();
 let double: GitHubDouble;

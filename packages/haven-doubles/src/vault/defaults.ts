@@ -21,9 +21,3 @@ path "sys/capabilities-self" {
   capabilities = ["update"]
 }
 `;
-
-/** The local sandbox's Vault double: where it listens and its root token, which opens nothing real. */
-export const VAULT_SANDBOX = {
-  port: 7102,
-  rootToken: 'haven-sandbox-vault-root-not-a-secret',
-} as const;

@@ -6,7 +6,7 @@ import {
 import {
   createKubernetesDouble,
   type KubernetesObject,
-} from './kubernetesDouble';
+} from '@haven-plus/haven-doubles';
 import {
   SANDBOX_DELIVERY_EXAMPLES,
   sandboxClusterObjects,

@@ -1,10 +1,16 @@
 import {
   createKubernetesDouble,
   type KubernetesDouble,
-} from './kubernetes/kubernetesDouble';
+  serveOnLoopback,
+  backstageVaultPolicy,
+  templatedAppsPolicy,
+  OPEN_WEBUI_8,
+  OPEN_WEBUI_16,
+  OPEN_WEBUI_DEV,
+  startHelmRepositoryDoubleOnLoopback,
+} from '@haven-plus/haven-doubles';
 import { startFleetSync } from './flux/fleetSync';
 import { sandboxClusterObjects } from './kubernetes/sandboxCluster';
-import { serveOnLoopback } from './http/loopback';
 import {
   sandboxKvSecrets,
   startVaultDoubleOnLoopback,
@@ -14,13 +20,6 @@ import {
   fleetRepositorySeed,
   startGitHubDoubleOnLoopback,
 } from './github/githubSandbox';
-import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
-import {
-  OPEN_WEBUI_8,
-  OPEN_WEBUI_16,
-  OPEN_WEBUI_DEV,
-  startHelmRepositoryDoubleOnLoopback,
-} from './helm';
 import { LOKI_SANDBOX, startLokiDoubleOnLoopback } from './loki/lokiSandbox';
 import {
   startTempoDoubleOnLoopback,

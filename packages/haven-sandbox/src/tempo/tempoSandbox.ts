@@ -11,7 +11,7 @@ import {
   createTempoDouble,
   type TempoDouble,
   type TempoDoubleOptions,
-} from './tempoDouble';
+} from '@haven-plus/haven-doubles';
 
 /**
  * The local sandbox's Tempo double: where it listens, the tenant it holds

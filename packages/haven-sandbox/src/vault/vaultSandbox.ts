@@ -1,13 +1,17 @@
-import { serveOnLoopback, type LoopbackServer } from '../http/loopback';
-import { SANDBOX_DELIVERY_EXAMPLES } from '../kubernetes/sandboxCluster';
-import { VAULT_SANDBOX } from './defaults';
 import {
+  serveOnLoopback,
+  type LoopbackServer,
   createVaultDouble,
   type VaultDouble,
   type VaultDoubleOptions,
-} from './vaultDouble';
+} from '@haven-plus/haven-doubles';
+import { SANDBOX_DELIVERY_EXAMPLES } from '../kubernetes/sandboxCluster';
 
-export { VAULT_SANDBOX } from './defaults';
+/** The local sandbox's Vault double: where it listens and its root token, which opens nothing real. */
+export const VAULT_SANDBOX = {
+  port: 7102,
+  rootToken: 'haven-sandbox-vault-root-not-a-secret',
+} as const;
 
 export interface RunningVaultDouble extends LoopbackServer {
   /** The double behind the server, for its request log, faults and state. */

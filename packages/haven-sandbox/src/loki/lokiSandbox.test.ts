@@ -1,4 +1,4 @@
-import { quoteLogQL } from './logql';
+import { quoteLogQL } from '@haven-plus/haven-doubles';
 import { LOKI_SANDBOX, startLokiDoubleOnLoopback } from './lokiSandbox';
 import {
   SANDBOX_DOWN_TENANT,

@@ -1,4 +1,4 @@
-import { quoteTraceQL } from './traceql';
+import { quoteTraceQL } from '@haven-plus/haven-doubles';
 import { startTempoDoubleOnLoopback, TEMPO_SANDBOX } from './tempoSandbox';
 import {
   SANDBOX_DOWN_TENANT,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { SANDBOX_DOUBLES, startSandboxDoubles } from './sandbox';
 import { findRepoRoot } from '@haven-plus/haven-test-utils';
-import { serveOnLoopback } from './http/loopback';
+import { serveOnLoopback } from '@haven-plus/haven-doubles';
 import { fleetRepositorySeed, GITHUB_SANDBOX } from './github/githubSandbox';
 import { SANDBOX_DELIVERY_EXAMPLES } from './kubernetes/sandboxCluster';
 

@@ -1,5 +1,5 @@
 /**
- * haven-doubles [-- <command> [args...]]
+ * haven-sandbox [-- <command> [args...]]
  *
  * Starts the local sandbox's doubles on loopback. With a command after `--`,
  * runs it once the doubles listen and stops them when it exits (how
@@ -14,22 +14,22 @@ async function main(argv: string[]) {
 
   const sandbox = await startSandboxDoubles();
   console.log(
-    `[haven-doubles] Kubernetes API double (cluster "${SANDBOX_DOUBLES.kubernetes.clusterName}", example delivery states) on ${sandbox.urls.kubernetes}`,
+    `[haven-sandbox] Kubernetes API double (cluster "${SANDBOX_DOUBLES.kubernetes.clusterName}", example delivery states) on ${sandbox.urls.kubernetes}`,
   );
   console.log(
-    `[haven-doubles] Vault double (kv-apps/, auth/kubernetes/, templated policy haven-apps) on ${sandbox.urls.vault}`,
+    `[haven-sandbox] Vault double (kv-apps/, auth/kubernetes/, templated policy haven-apps) on ${sandbox.urls.vault}`,
   );
   console.log(
-    `[haven-doubles] GitHub double (fleet repository haven-fleet/fleet, stands in for github.com) on ${sandbox.urls.github}`,
+    `[haven-sandbox] GitHub double (fleet repository haven-fleet/fleet, stands in for github.com) on ${sandbox.urls.github}`,
   );
   console.log(
-    `[haven-doubles] Loki double (6 h of open-webui-voorbeeld logs, tenant "${SANDBOX_DOUBLES.loki.tenant}" in X-Scope-OrgID) on ${sandbox.urls.loki}`,
+    `[haven-sandbox] Loki double (6 h of open-webui-voorbeeld logs, tenant "${SANDBOX_DOUBLES.loki.tenant}" in X-Scope-OrgID) on ${sandbox.urls.loki}`,
   );
   console.log(
-    `[haven-doubles] Tempo double (1 h of open-webui-voorbeeld traces, tenant "${SANDBOX_DOUBLES.tempo.tenant}" in X-Scope-OrgID) on ${sandbox.urls.tempo}`,
+    `[haven-sandbox] Tempo double (1 h of open-webui-voorbeeld traces, tenant "${SANDBOX_DOUBLES.tempo.tenant}" in X-Scope-OrgID) on ${sandbox.urls.tempo}`,
   );
   console.log(
-    `[haven-doubles] Helm repository double (open-webui 8.22.1 and 16.0.0, read for ${SANDBOX_DOUBLES.helm.mirrors}) on ${sandbox.urls.helm}`,
+    `[haven-sandbox] Helm repository double (open-webui 8.22.1 and 16.0.0, read for ${SANDBOX_DOUBLES.helm.mirrors}) on ${sandbox.urls.helm}`,
   );
 
   let stopping = false;
@@ -41,7 +41,7 @@ async function main(argv: string[]) {
   };
 
   if (command.length === 0) {
-    console.log('[haven-doubles] running; Ctrl-C stops them');
+    console.log('[haven-sandbox] running; Ctrl-C stops them');
     process.on('SIGINT', () => void stop(0));
     process.on('SIGTERM', () => void stop(0));
     return;
@@ -53,7 +53,7 @@ async function main(argv: string[]) {
   process.on('SIGTERM', forward('SIGTERM'));
   child.on('error', error => {
     console.error(
-      `[haven-doubles] could not run ${command[0]}: ${error.message}`,
+      `[haven-sandbox] could not run ${command[0]}: ${error.message}`,
     );
     void stop(1);
   });
@@ -62,7 +62,7 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch(error => {
   console.error(
-    `[haven-doubles] ${error instanceof Error ? error.message : String(error)}`,
+    `[haven-sandbox] ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);
 });

@@ -1,11 +1,12 @@
 import { Document, isSeq, stringify, type Scalar } from 'yaml';
-import { serveOnLoopback, type LoopbackServer } from '../http/loopback';
 import {
+  serveOnLoopback,
+  type LoopbackServer,
   createGitHubDouble,
   type GitHubDouble,
   type GitHubDoubleOptions,
   type GitHubRepositorySeed,
-} from './githubDouble';
+} from '@haven-plus/haven-doubles';
 import { pullRequestPageHandlers } from './pullRequestPage';
 
 /**

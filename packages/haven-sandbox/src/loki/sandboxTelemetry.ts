@@ -1,5 +1,9 @@
-import type { LokiEntrySeed, LokiStreamSeed } from './lokiDouble';
-import type { TempoSpanSeed, TempoTraceSeed } from '../tempo/traces';
+import type {
+  LokiEntrySeed,
+  LokiStreamSeed,
+  TempoSpanSeed,
+  TempoTraceSeed,
+} from '@haven-plus/haven-doubles';
 
 /**
  * Whose telemetry the sandbox holds: the Open WebUI component of

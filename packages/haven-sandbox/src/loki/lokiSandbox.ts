@@ -2,7 +2,7 @@ import {
   createLokiDouble,
   type LokiDouble,
   type LokiDoubleOptions,
-} from './lokiDouble';
+} from '@haven-plus/haven-doubles';
 import { SANDBOX_DOWN_TENANT, SANDBOX_TELEMETRY } from './sandboxTelemetry';
 import {
   startTelemetryDoubleOnLoopback,

@@ -1,6 +1,9 @@
 import type { HttpHandler } from 'msw';
-import { serveOnLoopback, type LoopbackServer } from '../http/loopback';
-import type { TelemetryFaults } from './faults';
+import {
+  serveOnLoopback,
+  type LoopbackServer,
+  type TelemetryFaults,
+} from '@haven-plus/haven-doubles';
 import {
   SANDBOX_DOWN_TENANT,
   sandboxTelemetrySeed,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
-import type { KubernetesObject } from '../kubernetes/kubernetesDouble';
+import type { KubernetesObject } from '@haven-plus/haven-doubles';
 
 /**
  * A stand-in for Flux and External Secrets in the local sandbox: given the

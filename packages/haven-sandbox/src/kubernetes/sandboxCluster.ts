@@ -52,7 +52,7 @@
  * Kubernetes backend selects by label in every namespace (contracts.md 6.2).
  */
 import { createHash } from 'node:crypto';
-import type { KubernetesObject } from './kubernetesDouble';
+import type { KubernetesObject } from '@haven-plus/haven-doubles';
 
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 

@@ -1,8 +1,10 @@
-import type { GitHubDouble } from '../github/githubDouble';
+import {
+  type GitHubDouble,
+  type KubernetesDouble,
+  resourceTypeOfObject,
+  type VaultDouble,
+} from '@haven-plus/haven-doubles';
 import { GITHUB_SANDBOX } from '../github/githubSandbox';
-import type { KubernetesDouble } from '../kubernetes/kubernetesDouble';
-import { resourceTypeOfObject } from '../kubernetes/resources';
-import type { VaultDouble } from '../vault/vaultDouble';
 import { reconcileFleet } from './fleetReconciler';
 
 /**
