@@ -32,6 +32,8 @@ export {
   expectKnownValues,
   loadChartReference,
   validateLokiValues,
+  type ChartReferenceResult,
   type ExpectKnownValuesOptions,
   type ExpectKnownValuesResult,
+  type MissingChartReference,
 } from './charts';

@@ -99,9 +99,7 @@ export type { UnknownValueKey } from './charts/unknownValueKeys';
 export { chartReferenceFromFiles } from './charts/chartReference';
 export type {
   ChartReference,
-  ChartReferenceResult,
   ChartValuesFiles,
-  MissingChartReference,
   PassThroughPath,
 } from './charts/chartReference';
 export type { CommentedKey, CommentedKeyShape } from './charts/commentedKeys';

@@ -3,9 +3,21 @@ import path from 'node:path';
 import {
   chartReferenceFromFiles,
   type ChartReference,
-  type ChartReferenceResult,
 } from '@haven-plus/plugin-haven-node';
 import { REFERENCE_DIR } from '../reference';
+
+/** The chart's values could not be read: checking against it is not possible. */
+export interface MissingChartReference {
+  /** The chart's values could not be read. */
+  found: false;
+  /** The chart's name. */
+  chart: string;
+  /** e.g. "no reference values for mimir-distributed: …" */
+  reason: string;
+}
+
+/** A chart's values reference, or why there is none. */
+export type ChartReferenceResult = ChartReference | MissingChartReference;
 
 export interface ChartReferenceOptions {
   /**

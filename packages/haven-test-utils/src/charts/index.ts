@@ -1,6 +1,8 @@
 export {
   loadChartReference,
   type ChartReferenceOptions,
+  type ChartReferenceResult,
+  type MissingChartReference,
 } from './chartReference';
 export {
   expectKnownValues,

@@ -45,19 +45,6 @@ export interface ChartReference {
   subcharts: string[];
 }
 
-/** The chart's values could not be read: checking against it is not possible. @public */
-export interface MissingChartReference {
-  /** The chart's values could not be read. */
-  found: false;
-  /** The chart's name. */
-  chart: string;
-  /** e.g. "https://helm.example.nl/index.yaml could not be read: HTTP 503" */
-  reason: string;
-}
-
-/** A chart's values reference, or why there is none. @public */
-export type ChartReferenceResult = ChartReference | MissingChartReference;
-
 /**
  * Pass-through maps that values.yaml alone does not show, each checked in the
  * chart's templates (grafana-community/helm-charts at the reference version).
