@@ -281,6 +281,66 @@ async function start(
 const noData = (vault: VaultDouble) =>
   vault.requests.filter(r => r.path.includes('/data/'));
 
+/**
+ * The Vault requests the backend sends, each with its round: a request sent
+ * after one of round n had answered is in round n + 1, so the deepest round
+ * is the number of Vault round trips in series. Read from msw's life-cycle
+ * events, in the order they happened, not from timings.
+ */
+function recordVaultRounds() {
+  const roundOf = new Map<string, number>();
+  let answered = 0;
+  let sent: Array<[string, number]> = [];
+  const onStart = ({
+    request,
+    requestId,
+  }: {
+    request: Request;
+    requestId: string;
+  }) => {
+    if (!request.url.startsWith(`${VAULT}/`)) return;
+    const round = answered + 1;
+    roundOf.set(requestId, round);
+    sent.push([new URL(request.url).pathname, round]);
+  };
+  const onAnswer = ({ requestId }: { requestId: string }) => {
+    answered = Math.max(answered, roundOf.get(requestId) ?? 0);
+  };
+  server.events.on('request:start', onStart);
+  server.events.on('response:mocked', onAnswer);
+  return {
+    /** Path and round of each request since the last `next()`, in the order sent. */
+    sent: () => sent,
+    /** Round trips in series since the last `next()`. */
+    inSeries: () => Math.max(0, ...sent.map(([, round]) => round)),
+    /** Starts counting a new view. */
+    next() {
+      roundOf.clear();
+      answered = 0;
+      sent = [];
+    },
+    stop() {
+      server.events.removeListener('request:start', onStart);
+      server.events.removeListener('response:mocked', onAnswer);
+    },
+  };
+}
+
+/** Writes or deletes a KV key as an operator would, with the root token. */
+async function vaultAsRoot(method: 'POST' | 'DELETE', path: string) {
+  const res = await fetch(`${VAULT}/v1/kv-apps/${path}`, {
+    method,
+    headers: {
+      'x-vault-token': ROOT_TOKEN,
+      'content-type': 'application/json',
+    },
+    ...(method === 'POST'
+      ? { body: JSON.stringify({ data: { value: 'v' } }) }
+      : {}),
+  });
+  expect([path, res.ok]).toEqual([path, true]);
+}
+
 describe('GET /entities/:kind/:namespace/:name/telemetry', () => {
   it('answers the whole contract from Vault metadata, Loki and Tempo', async () => {
     const vault = startVault();
@@ -737,6 +797,81 @@ describe('GET /entities/:kind/:namespace/:name/telemetry', () => {
         answers.map(a => a.body.generatedAt),
       );
       expect(seen(loki, tempo)).toEqual(once(1));
+    });
+  });
+
+  describe('Vault round trips in series', () => {
+    const LIST = `/v1/kv-apps/metadata/${KV_PATH}/`;
+    const key = (name: string) => `/v1/kv-apps/metadata/${KV_PATH}/${name}`;
+    let rounds: ReturnType<typeof recordVaultRounds>;
+    beforeEach(() => {
+      rounds = recordVaultRounds();
+    });
+    afterEach(() => rounds.stop());
+
+    /** Vault answering a little later, so requests sent together overlap. */
+    async function startSlowVault() {
+      const vault = startVault();
+      vault.faults.inject({ latencyMs: 50 });
+      startLoki();
+      startTempo();
+      return { vault, backend: await start() };
+    }
+
+    it('lists a path seen for the first time, then reads its keys: two', async () => {
+      const { backend } = await startSlowVault();
+      const { body } = await backend.get(`${ROUTE}?window=1h`);
+      expect(body.vault.status).toBe('ok');
+      expect(rounds.sent()).toEqual([
+        [LIST, 1],
+        [key('openai-api-key'), 2],
+        [key('webui-secret-key'), 2],
+      ]);
+    });
+
+    it('reads the keys of a path listed before together with its LIST: one', async () => {
+      const { backend } = await startSlowVault();
+      const first = await backend.get(`${ROUTE}?window=1h`);
+      rounds.next();
+      // Another window: an answer not cached yet, for a path listed before.
+      const { body } = await backend.get(`${ROUTE}?window=6h`);
+      expect(body.vault).toEqual(first.body.vault);
+      expect(rounds.sent()).toEqual(
+        expect.arrayContaining([
+          [LIST, 1],
+          [key('openai-api-key'), 1],
+          [key('webui-secret-key'), 1],
+        ]),
+      );
+      expect(rounds.sent()).toHaveLength(3);
+      expect(rounds.inSeries()).toBe(1);
+    });
+
+    it('still LISTs on every view: a secret added since shows, a deleted one is left out', async () => {
+      const { vault, backend } = await startSlowVault();
+      await backend.get(`${ROUTE}?window=1h`);
+      // As "Add a secret to a Haven+ service" and an operator's delete do.
+      await vaultAsRoot('POST', `data/${KV_PATH}/anthropic-api-key`);
+      await vaultAsRoot('DELETE', `metadata/${KV_PATH}/openai-api-key`);
+      rounds.next();
+
+      const { body } = await backend.get(`${ROUTE}?window=6h`);
+      expect(body.vault.status).toBe('ok');
+      // The delivery card shows the ExternalSecret's openai-api-key as missing.
+      expect(
+        (body.vault.secrets as Array<{ name: string }>).map(s => s.name),
+      ).toEqual(['anthropic-api-key', 'webui-secret-key']);
+      // The new key is read once the LIST has named it.
+      expect(rounds.sent()).toContainEqual([key('anthropic-api-key'), 2]);
+
+      // The next view expects the keys as they are now: one round trip again.
+      rounds.next();
+      await backend.get(`${ROUTE}?window=24h`);
+      expect(rounds.inSeries()).toBe(1);
+      expect(rounds.sent().map(([path]) => path)).not.toContain(
+        key('openai-api-key'),
+      );
+      expect(noData(vault).filter(r => r.method === 'GET')).toEqual([]);
     });
   });
 

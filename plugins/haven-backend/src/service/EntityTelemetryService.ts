@@ -21,6 +21,7 @@ import {
   type EntityPageConfig,
   type TelemetryUpstreamConfig,
 } from '../config';
+import { KnownVaultKeys } from './knownVaultKeys';
 import { readLogs } from './loki';
 import { readTraces } from './tempo';
 import { UpstreamError } from './upstream';
@@ -36,6 +37,7 @@ import type {
   TelemetrySectionProblem,
   TelemetryWindow,
   TracesSection,
+  VaultSecretMetadata,
   VaultSection,
 } from './types';
 
@@ -81,6 +83,7 @@ export class EntityTelemetryService {
   private readonly cache: CacheService;
   private readonly logger: LoggerService;
   private readonly now: () => number;
+  private readonly knownKeys: KnownVaultKeys;
   /** Views being built, so simultaneous views share one set of upstream calls. */
   private readonly inFlight = new Map<string, Promise<EntityTelemetry>>();
   /** Recent answers of this replica (see recentAnswer). */
@@ -95,6 +98,7 @@ export class EntityTelemetryService {
     this.cache = options.cache;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
+    this.knownKeys = new KnownVaultKeys(options.cache, options.logger);
   }
 
   /**
@@ -251,12 +255,7 @@ export class EntityTelemetryService {
     const where = `${mount}/metadata/${kv.path}`;
     try {
       const secrets = await this.withDeadline(
-        readSecretMetadata({
-          list: this.vault.list,
-          client: this.vault.client,
-          mount,
-          path: kv.path,
-        }),
+        this.readSecrets(this.vault, mount, kv.path),
         `Vault at ${config.address}`,
       );
       return { status: 'ok', mount, path: kv.path, secrets };
@@ -275,6 +274,27 @@ export class EntityTelemetryService {
         `Vault at ${config.address} could not list the metadata under ${where}: ${said}. Check that Vault is unsealed and reachable, then reload.`,
       );
     }
+  }
+
+  /**
+   * The path's secrets, their reads started with the LIST for the keys the
+   * path held last time (knownVaultKeys.ts says why that is only a hint).
+   */
+  private async readSecrets(
+    vault: EntityPageVault,
+    mount: string,
+    path: string,
+  ): Promise<VaultSecretMetadata[]> {
+    const expected = await this.knownKeys.get(mount, path);
+    const { secrets, keys } = await readSecretMetadata({
+      list: vault.list,
+      client: vault.client,
+      mount,
+      path,
+      expected,
+    });
+    this.knownKeys.remember(mount, path, keys);
+    return secrets;
   }
 
   /** Rejects with an UpstreamError when `work` takes longer than the timeout. */

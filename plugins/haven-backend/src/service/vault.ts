@@ -45,29 +45,56 @@ export function kvMountFor(
   return mounts.size === 1 ? [...mounts][0] : undefined;
 }
 
+/** The names of `keys` the entity page reads: keys, not folders, by name, at most MAX_SECRETS. */
+function secretNames(keys: readonly string[]): string[] {
+  return keys
+    .filter(k => !k.endsWith('/') && vaultPathSegmentProblems(k).length === 0)
+    .sort()
+    .slice(0, MAX_SECRETS);
+}
+
 /**
  * Metadata of every key directly under `path` (at most {@link MAX_SECRETS},
- * by name): LIST, then one metadata read per key, in parallel. Never reads
- * `data/`, so never a value.
+ * by name): LIST, and one metadata read per listed key, in parallel. Never
+ * reads `data/`, so never a value.
+ *
+ * The LIST decides which keys are shown. `expected` (the keys an earlier
+ * LIST of this path found) only lets their reads start together with the
+ * LIST instead of after it, so a path whose keys have not changed costs one
+ * Vault round trip in series. A key the LIST finds beyond them (added since,
+ * e.g. by haven:gitops:add-secret) is read once the LIST answers; an expected
+ * key the LIST no longer finds is left out, as is a listed key deleted
+ * before its read.
  */
 export async function readSecretMetadata(options: {
   list: (mount: string, path: string) => Promise<string[] | undefined>;
   client: VaultMetadataClient;
   mount: string;
   path: string;
-}): Promise<VaultSecretMetadata[]> {
+  expected?: readonly string[];
+}): Promise<{ secrets: VaultSecretMetadata[]; keys: string[] }> {
   const { mount, path } = options;
-  const keys = (await options.list(mount, path)) ?? [];
-  const names = keys
-    .filter(k => !k.endsWith('/') && vaultPathSegmentProblems(k).length === 0)
-    .sort()
-    .slice(0, MAX_SECRETS);
-  const read = await Promise.all(
-    names.map(async name => {
-      const metadata = await options.client.readKvMetadata(
-        mount,
-        `${path}/${name}`,
-      );
+  const reads = new Map<
+    string,
+    ReturnType<VaultMetadataClient['readKvMetadata']>
+  >();
+  const read = (name: string) => {
+    let metadata = reads.get(name);
+    if (!metadata) {
+      metadata = options.client.readKvMetadata(mount, `${path}/${name}`);
+      reads.set(name, metadata);
+    }
+    return metadata;
+  };
+  for (const name of secretNames(options.expected ?? [])) {
+    // Awaited below only if the LIST still names the key; a failed read of
+    // a key it no longer names must not surface as an unhandled rejection.
+    read(name).catch(() => undefined);
+  }
+  const keys = secretNames((await options.list(mount, path)) ?? []);
+  const secrets = await Promise.all(
+    keys.map(async name => {
+      const metadata = await read(name);
       // Deleted between the LIST and this read: left out.
       if (!metadata) return undefined;
       return {
@@ -78,5 +105,8 @@ export async function readSecretMetadata(options: {
       };
     }),
   );
-  return read.filter((s): s is VaultSecretMetadata => s !== undefined);
+  return {
+    secrets: secrets.filter((s): s is VaultSecretMetadata => s !== undefined),
+    keys,
+  };
 }
