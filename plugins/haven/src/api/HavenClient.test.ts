@@ -1,9 +1,9 @@
 import { ResponseError } from '@backstage/errors';
 import { mockApis } from '@backstage/test-utils';
 import { HavenClient } from './HavenClient';
-import type { TelemetryResponse } from './types';
+import type { EntityTelemetry } from './types';
 
-const body: TelemetryResponse = {
+const body: EntityTelemetry = {
   entityRef: 'component:default/orders',
   window: '1h',
   generatedAt: '2026-08-22T10:00:00Z',

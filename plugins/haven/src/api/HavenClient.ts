@@ -5,7 +5,7 @@ import {
   type FetchApi,
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { HavenApi, TelemetryResponse, TelemetryWindow } from './types';
+import type { EntityTelemetry, HavenApi, TelemetryWindow } from './types';
 
 /** The haven-backend API. @public */
 export const havenApiRef = createApiRef<HavenApi>({
@@ -29,7 +29,7 @@ export class HavenClient implements HavenApi {
   async getTelemetry(
     entityRef: CompoundEntityRef,
     window: TelemetryWindow,
-  ): Promise<TelemetryResponse> {
+  ): Promise<EntityTelemetry> {
     const baseUrl = await this.discoveryApi.getBaseUrl('haven');
     const segments = [entityRef.kind, entityRef.namespace, entityRef.name]
       .map(encodeURIComponent)
@@ -43,7 +43,7 @@ export class HavenClient implements HavenApi {
       throw await ResponseError.fromResponse(response);
     }
     const body: unknown = await response.json();
-    if (!isTelemetryResponse(body)) {
+    if (!isEntityTelemetry(body)) {
       throw new Error(
         `haven-backend answered ${url.pathname} with a body that has no vault, logs and traces sections; are the frontend and backend plugins the same version?`,
       );
@@ -60,7 +60,7 @@ function hasStatus(value: unknown): boolean {
   );
 }
 
-function isTelemetryResponse(body: unknown): body is TelemetryResponse {
+function isEntityTelemetry(body: unknown): body is EntityTelemetry {
   if (typeof body !== 'object' || body === null) return false;
   const { vault, logs, traces } = body as Record<string, unknown>;
   return hasStatus(vault) && hasStatus(logs) && hasStatus(traces);

@@ -7,7 +7,7 @@ import {
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { havenApiRef } from '../../api/HavenClient';
-import type { HavenApi, TelemetryResponse } from '../../api/types';
+import type { EntityTelemetry, HavenApi } from '../../api/types';
 import {
   dependencyNotReadyKustomization,
   failingExternalSecret,
@@ -97,7 +97,7 @@ const objects: ObjectsByEntityResponse = {
   ],
 };
 
-const telemetry: TelemetryResponse = {
+const telemetry: EntityTelemetry = {
   entityRef: 'component:default/orders',
   window: '1h',
   generatedAt: new Date().toISOString(),

@@ -9,7 +9,7 @@ import {
 import { decodeExploreUrl } from '@haven-plus/plugin-haven-common/testUtils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { havenApiRef } from '../../api/HavenClient';
-import type { HavenApi, TelemetryResponse } from '../../api/types';
+import type { EntityTelemetry, HavenApi } from '../../api/types';
 import { ObservabilityCard, ObservabilityContent } from './ObservabilityCard';
 
 const entity: Entity = {
@@ -36,7 +36,7 @@ const grafana = {
 const TRACE_OK = '2f3e0cee77ae5dc9c17ade3689eb2e54';
 const TRACE_ERR = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
-const telemetry: TelemetryResponse = {
+const telemetry: EntityTelemetry = {
   entityRef: 'component:default/orders',
   window: '1h',
   generatedAt: '2026-08-22T10:00:00Z',
@@ -418,7 +418,7 @@ describe('ObservabilityCard', () => {
 
 describe('ObservabilityContent', () => {
   it('shows more traces than the card', async () => {
-    const many: TelemetryResponse = {
+    const many: EntityTelemetry = {
       ...telemetry,
       traces: {
         status: 'ok',

@@ -27,7 +27,7 @@ import {
   TELEMETRY_WINDOWS,
   type LogBucket,
   type LogsSection,
-  type TelemetrySectionUnavailable,
+  type TelemetrySectionProblem,
   type TelemetryWindow,
   type TracesSection,
 } from '../../api/types';
@@ -55,7 +55,7 @@ function ExternalLink(props: { href: string; children: ReactNode }) {
 function Unavailable(props: {
   what: string;
   upstream: string;
-  section: TelemetrySectionUnavailable;
+  section: TelemetrySectionProblem;
 }) {
   const { what, upstream, section } = props;
   return (
