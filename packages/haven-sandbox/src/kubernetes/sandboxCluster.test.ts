@@ -1,4 +1,11 @@
 import { setupServer } from 'msw/node';
+import { parseAllDocuments } from 'yaml';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { APP_PROFILES } from '@haven-plus/plugin-haven-node';
+import { createGitopsRenderAction } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/gitopsRender';
+import { readTree } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
+import { readSandboxHavenConfig } from '../sandboxConfig';
 import {
   expectValidManifests,
   loadManifestValidator,
@@ -50,6 +57,75 @@ function times(value: unknown): string[] {
 }
 
 describe('the sandbox cluster', () => {
+  it('holds what haven:gitops:render writes for each app, with the API server’s defaults', async () => {
+    const configs = readSandboxHavenConfig('haven-sandbox');
+    const action = createGitopsRenderAction(configs);
+    const workspace = createMockDirectory();
+    const profile = APP_PROFILES['open-webui'];
+    const apps = SANDBOX_DELIVERY_EXAMPLES.filter(e => e.rows.length > 0);
+    for (const example of apps) {
+      await action.handler(
+        createMockActionContext({
+          workspacePath: workspace.path,
+          input: {
+            component: example.app,
+            cluster: 'haven-sandbox',
+            profile: profile.id,
+            chart: profile.chart,
+            secrets: example.vaultSecrets.map(({ name, key }) => ({
+              name,
+              key,
+            })),
+          },
+        }) as never,
+      );
+    }
+    const written = Object.values(readTree(workspace.resolve('fleet')))
+      .flatMap(text => parseAllDocuments(text).map(d => d.toJS()))
+      .filter(o => o.metadata);
+    const asRendered = (o: KubernetesObject) => {
+      const {
+        uid: _u,
+        generation: _g,
+        creationTimestamp: _c,
+        ...metadata
+      } = o.metadata;
+      const { force: _force, ...spec } = o.spec as Record<string, unknown>;
+      const chart = (spec.chart as { spec?: Record<string, unknown> })?.spec;
+      return {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        metadata,
+        spec: chart
+          ? {
+              ...spec,
+              chart: {
+                spec: { ...chart, reconcileStrategy: undefined },
+              },
+            }
+          : spec,
+      };
+    };
+    expect(JSON.parse(JSON.stringify(notEvents.map(asRendered)))).toEqual(
+      notEvents.map(o =>
+        written.find(
+          w =>
+            w.kind === o.kind &&
+            w.apiVersion === o.apiVersion &&
+            w.metadata.name === o.metadata.name &&
+            w.metadata.namespace === o.metadata.namespace,
+        ),
+      ),
+    );
+    // ...and the defaults are the CRDs' (shared/reference/crds).
+    expect(
+      find('Kustomization', 'flux-system', 'open-webui-acme').spec,
+    ).toMatchObject({ force: false });
+    expect(
+      find('HelmRelease', 'open-webui-acme', 'open-webui-acme').spec,
+    ).toMatchObject({ chart: { spec: { reconcileStrategy: 'ChartVersion' } } });
+  });
+
   it('holds one object per Delivery card row of every example, and nothing else but Events', () => {
     const expected = SANDBOX_DELIVERY_EXAMPLES.flatMap(e => e.rows)
       .map(r => `${r.kind} ${r.namespace}/${r.name}`)
