@@ -188,13 +188,16 @@ const condition = (
   lastTransitionTime: c.clock.ago(ago),
 });
 
-/** Ready: Flux applied fleet commit `commit` and its health checks passed. */
-export function kustomizationApplied(o: {
-  commit: number;
-  appliedAgo: number;
+/** The last good reconciliation of a Kustomization's history: how long ago, and how many so far. */
+interface LastGood {
   reconciledAgo: number;
   reconciliations: number;
-}): ShownState {
+}
+
+/** Ready: Flux applied fleet commit `commit` and its health checks passed. */
+export function kustomizationApplied(
+  o: LastGood & { commit: number; appliedAgo: number },
+): ShownState {
   return {
     state: 'Ready',
     status: c => {
@@ -306,12 +309,9 @@ export function kustomizationHealthCheckFailed(o: {
 }
 
 /** Reconciling: commit `attempted` was applied 75 s ago and its health checks run. */
-export function kustomizationRunningHealthChecks(o: {
-  applied: number;
-  attempted: number;
-  reconciledAgo: number;
-  reconciliations: number;
-}): ShownState {
+export function kustomizationRunningHealthChecks(
+  o: LastGood & { applied: number; attempted: number },
+): ShownState {
   return {
     state: 'Reconciling',
     status: c => {

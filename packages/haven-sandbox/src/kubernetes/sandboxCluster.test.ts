@@ -44,6 +44,17 @@ const find = (kind: string, namespace: string, name: string) => {
   return found;
 };
 
+/** The object as a client sends it: without the metadata the API server writes. */
+function asSent(o: KubernetesObject): Record<string, unknown> {
+  const {
+    uid: _uid,
+    generation: _generation,
+    creationTimestamp: _created,
+    ...metadata
+  } = o.metadata;
+  return { ...o, metadata };
+}
+
 /** Every RFC 3339 time anywhere in the object. */
 function times(value: unknown): string[] {
   if (typeof value === 'string') {
@@ -84,12 +95,7 @@ describe('the sandbox cluster', () => {
       .flatMap(text => parseAllDocuments(text).map(d => d.toJS()))
       .filter(o => o.metadata);
     const asRendered = (o: KubernetesObject) => {
-      const {
-        uid: _u,
-        generation: _g,
-        creationTimestamp: _c,
-        ...metadata
-      } = o.metadata;
+      const { metadata } = asSent(o);
       const { force: _force, ...spec } = o.spec as Record<string, unknown>;
       const chart = (spec.chart as { spec?: Record<string, unknown> })?.spec;
       return {
@@ -174,15 +180,7 @@ describe('the sandbox cluster', () => {
       // The validator checks manifests as a client sends them, so metadata
       // the API server writes (uid, generation, creationTimestamp) counts as
       // unknown there; spec and status are checked whole.
-      const asManifests = notEvents.map((o): Record<string, unknown> => {
-        const {
-          uid: _uid,
-          generation: _generation,
-          creationTimestamp: _created,
-          ...metadata
-        } = o.metadata;
-        return { ...o, metadata };
-      });
+      const asManifests = notEvents.map(asSent);
       expectValidManifests(validator, asManifests, 'sandboxCluster');
       // ...and the status schema is really checked: a field ESO does not
       // define in ExternalSecret status is refused.
