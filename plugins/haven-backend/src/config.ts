@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { tenantIdProblems } from '@haven-plus/plugin-haven-common';
 
 /** One telemetry backend (Loki or Tempo) as `haven.loki` / `haven.tempo` give it. */
 export interface TelemetryUpstreamConfig {
@@ -19,17 +20,12 @@ export interface EntityPageConfig {
 export const DEFAULT_CACHE_TTL_SECONDS = 30;
 export const DEFAULT_TIMEOUT_MS = 3000;
 
-/*
- * Loki and Tempo tenant IDs (X-Scope-OrgID): letters, digits and
- * `! - _ . * ' ( )`, at most 150 characters, never `.` or `..` (Loki's
- * tenant validation [inf]; contracts.md 5.1 gives only the header). `|`
- * (a multi-tenant query) is refused on purpose: one entity reads one tenant.
+/**
+ * Why `tenant` cannot be sent as X-Scope-OrgID, or undefined when it can
+ * (the tenant ID rule is haven-common's tenantIdProblems).
  */
-const TENANT = /^[A-Za-z0-9!_.*'()-]{1,150}$/;
-
-/** Why `tenant` cannot be sent as X-Scope-OrgID, or undefined when it can. */
 export function tenantProblem(tenant: string): string | undefined {
-  if (!TENANT.test(tenant) || tenant === '.' || tenant === '..') {
+  if (tenantIdProblems(tenant).length > 0) {
     return `must be 1 to 150 letters, digits or ! - _ . * ' ( ) (one tenant, no '|')`;
   }
   return undefined;

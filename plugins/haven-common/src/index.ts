@@ -36,6 +36,7 @@ export {
   envVarNameProblems,
   hostnameProblems,
   repoPathProblems,
+  tenantIdProblems,
   vaultPathProblems,
   vaultPathSegmentProblems,
 } from './validation';
@@ -57,6 +58,8 @@ export type {
 } from './telemetry/links';
 export {
   datasourcesForTenant,
+  DEFAULT_DATASOURCE_UIDS,
+  isGrafanaUid,
   tenantDatasourceUids,
 } from './telemetry/tenantDatasources';
 export type { DatasourceUids } from './telemetry/tenantDatasources';

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { DEFAULT_DATASOURCE_UIDS } from './config/grafanaConfig';
+export { DEFAULT_DATASOURCE_UIDS } from '@haven-plus/plugin-haven-common';
 export { checkAlloyWiring } from './observability/alloy/wiring';
 export type {
   AlloyProblem,

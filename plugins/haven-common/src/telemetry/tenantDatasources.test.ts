@@ -1,9 +1,9 @@
 import {
   datasourcesForTenant,
+  DEFAULT_DATASOURCE_UIDS as uids,
+  isGrafanaUid,
   tenantDatasourceUids,
 } from './tenantDatasources';
-
-const uids = { loki: 'haven-loki', tempo: 'haven-tempo', mimir: 'haven-mimir' };
 
 describe('datasource UIDs per tenant', () => {
   it('appends a readable tenant, else a cleaned, cut tenant and its hash', () => {
@@ -39,5 +39,22 @@ describe('datasource UIDs per tenant', () => {
     expect(datasourcesForTenant(uids, undefined, 'platform')).toBe(uids);
     // Single or shared tenancy: one set of datasources for everyone.
     expect(datasourcesForTenant(uids, 'team-a', undefined)).toBe(uids);
+  });
+
+  it('defaults to the UIDs the stack provisions', () => {
+    expect(uids).toEqual({
+      loki: 'haven-loki',
+      tempo: 'haven-tempo',
+      mimir: 'haven-mimir',
+    });
+  });
+
+  it("takes Grafana's UID rule: 1 to 40 letters, digits, '-' and '_'", () => {
+    expect(isGrafanaUid('haven-loki_2')).toBe(true);
+    expect(isGrafanaUid('u'.repeat(40))).toBe(true);
+    expect(isGrafanaUid('u'.repeat(41))).toBe(false);
+    expect(isGrafanaUid('')).toBe(false);
+    expect(isGrafanaUid('haven.loki')).toBe(false);
+    expect(isGrafanaUid('haven loki')).toBe(false);
   });
 });

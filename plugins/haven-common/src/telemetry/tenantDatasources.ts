@@ -10,8 +10,24 @@ export interface DatasourceUids {
   mimir: string;
 }
 
+/**
+ * Datasource UIDs when `haven.grafana.datasources` names none: the ones the
+ * observability stack provisions and the entity page links to.
+ * @public
+ */
+export const DEFAULT_DATASOURCE_UIDS: DatasourceUids = {
+  loki: 'haven-loki',
+  tempo: 'haven-tempo',
+  mimir: 'haven-mimir',
+};
+
 /** Grafana datasource UIDs: 1 to 40 letters, digits, '-' and '_'. */
 const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** Whether `value` can be a Grafana datasource UID (1 to 40 letters, digits, '-' and '_'). @public */
+export function isGrafanaUid(value: string): boolean {
+  return GRAFANA_UID.test(value);
+}
 
 /** FNV-1a, 32 bits, of the string's UTF-16 code units, as 8 hex digits. */
 function fnv1a(s: string): string {

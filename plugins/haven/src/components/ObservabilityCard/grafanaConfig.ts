@@ -1,16 +1,9 @@
 import type { ConfigApi } from '@backstage/core-plugin-api';
-import type { GrafanaLinkConfig } from '@haven-plus/plugin-haven-common';
-
-/**
- * Datasource UIDs when `haven.grafana.datasources` names none: the ones the
- * observability stack provisions (the same defaults as haven-node's
- * DEFAULT_DATASOURCE_UIDS).
- */
-export const DEFAULT_DATASOURCE_UIDS = {
-  loki: 'haven-loki',
-  tempo: 'haven-tempo',
-  mimir: 'haven-mimir',
-};
+import {
+  DEFAULT_DATASOURCE_UIDS,
+  type DatasourceUids,
+  type GrafanaLinkConfig,
+} from '@haven-plus/plugin-haven-common';
 
 /** The Grafana link settings, or why there are none. */
 export type GrafanaLinkSettings =
@@ -41,7 +34,7 @@ export function readGrafanaLinkSettings(
         problem: `haven.grafana.linkFormat "${format}" must be panes or legacy.`,
       };
     }
-    const uid = (key: keyof typeof DEFAULT_DATASOURCE_UIDS) =>
+    const uid = (key: keyof DatasourceUids) =>
       grafana.getOptionalString(`datasources.${key}`) ??
       DEFAULT_DATASOURCE_UIDS[key];
     return {

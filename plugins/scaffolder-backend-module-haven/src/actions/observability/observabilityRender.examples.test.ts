@@ -1,8 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import {
-  checkAlloyWiring,
-  DEFAULT_DATASOURCE_UIDS,
-} from '@haven-plus/plugin-haven-node/testUtils';
+import { DEFAULT_DATASOURCE_UIDS } from '@haven-plus/plugin-haven-common';
+import { checkAlloyWiring } from '@haven-plus/plugin-haven-node/testUtils';
 import yaml, { parseAllDocuments } from 'yaml';
 import {
   gitopsConfigs,

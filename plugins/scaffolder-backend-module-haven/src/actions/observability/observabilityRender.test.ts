@@ -6,10 +6,8 @@ import {
   expectValidManifests,
   loadManifestValidator,
 } from '@haven-plus/haven-test-utils';
-import {
-  checkAlloyWiring,
-  DEFAULT_DATASOURCE_UIDS,
-} from '@haven-plus/plugin-haven-node/testUtils';
+import { DEFAULT_DATASOURCE_UIDS } from '@haven-plus/plugin-haven-common';
+import { checkAlloyWiring } from '@haven-plus/plugin-haven-node/testUtils';
 import { parseAllDocuments } from 'yaml';
 import {
   gitopsConfigs,
