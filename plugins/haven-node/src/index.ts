@@ -72,12 +72,12 @@ export {
   buildObservabilityStack,
   observabilityDatasources,
   observabilityEndpoints,
-} from './gitops/observabilityStack';
+} from './observability/stack';
 export type {
   ObservabilityStackInput,
   ObservabilityTenancy,
   TenantDatasources,
-} from './gitops/observabilityStack';
+} from './observability/stack';
 export { clusterAlloyConfig } from './observability/clusterPipeline';
 export type { ClusterAlloyPipelineOptions } from './observability/clusterPipeline';
 export { planTenantRoutes, tenantOfNamespace } from './observability/tenancy';

@@ -1,13 +1,13 @@
 import { InputError } from '@backstage/errors';
 import { expectKnownValues } from '@haven-plus/haven-test-utils';
 import { tenantDatasourceUids } from '@haven-plus/plugin-haven-common';
-import type { HavenGitopsCluster } from './types';
+import type { HavenGitopsCluster } from '../../gitops/types';
 import {
   buildObservabilityStack,
   observabilityDatasources,
   type ObservabilityStackInput,
   type ObservabilityTenancy,
-} from './observabilityStack';
+} from '.';
 
 const UIDS = { loki: 'haven-loki', tempo: 'haven-tempo', mimir: 'haven-mimir' };
 
