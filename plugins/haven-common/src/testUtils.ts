@@ -28,3 +28,11 @@ export {
   vaultSecretWrittenAfterSync,
   vaultSection,
 } from './status/fixtures';
+export type {
+  ExternalSecretObject,
+  FluxObject,
+  HelmReleaseHistoryEntry,
+  KubernetesCondition,
+  KubernetesObjectMetadata,
+  SecretStoreObject,
+} from './status/types';

@@ -7,30 +7,47 @@
 
 /** A status condition (metav1.Condition, or ESO's own with the same fields). @public */
 export interface KubernetesCondition {
+  /** The condition type, e.g. `Ready`. */
   type: string;
+  /** `True`, `False` or `Unknown`. */
   status: string;
+  /** A machine-readable CamelCase reason. */
   reason?: string;
+  /** The controller's human-readable message. */
   message?: string;
+  /** When `status` last changed (RFC 3339). */
   lastTransitionTime?: string;
+  /** The `metadata.generation` the condition was set for. */
   observedGeneration?: number;
 }
 
 /** The metadata fields the status functions read. @public */
 export interface KubernetesObjectMetadata {
+  /** The object's name. */
   name?: string;
+  /** Its namespace. */
   namespace?: string;
+  /** Bumped by the API server on every spec change. */
   generation?: number;
+  /** Set once the object is being deleted. */
   deletionTimestamp?: string;
+  /** Its labels, e.g. `backstage.io/kubernetes-id`. */
   labels?: Record<string, string>;
 }
 
 /** One entry of a HelmRelease's `status.history`, newest first. @public */
 export interface HelmReleaseHistoryEntry {
+  /** The chart's name. */
   chartName?: string;
+  /** The chart version installed. */
   chartVersion?: string;
+  /** The chart's appVersion. */
   appVersion?: string;
+  /** Helm's release status, e.g. `deployed` or `failed`. */
   status?: string;
+  /** The Helm release revision. */
   version?: number;
+  /** When this revision was deployed (RFC 3339). */
   lastDeployed?: string;
 }
 
@@ -40,10 +57,15 @@ export interface HelmReleaseHistoryEntry {
  * @public
  */
 export interface FluxObject {
+  /** The group/version, e.g. `helm.toolkit.fluxcd.io/v2`. */
   apiVersion?: string;
+  /** The kind, e.g. `HelmRelease`. */
   kind?: string;
+  /** The metadata the status functions read. */
   metadata?: KubernetesObjectMetadata;
+  /** The spec fields read: only `suspend`. */
   spec?: { suspend?: boolean };
+  /** What the controller reports. */
   status?: {
     observedGeneration?: number;
     conditions?: KubernetesCondition[];
@@ -57,9 +79,13 @@ export interface FluxObject {
 
 /** An ExternalSecret (`external-secrets.io/v1`). @public */
 export interface ExternalSecretObject {
+  /** The group/version, e.g. `helm.toolkit.fluxcd.io/v2`. */
   apiVersion?: string;
+  /** The kind, e.g. `HelmRelease`. */
   kind?: string;
+  /** The metadata the status functions read. */
   metadata?: KubernetesObjectMetadata;
+  /** The spec fields the card reads. */
   spec?: {
     /** A Go duration such as `1h` or `1h0m0s`; `0s` fetches once. */
     refreshInterval?: string;
@@ -76,6 +102,7 @@ export interface ExternalSecretObject {
     }>;
     dataFrom?: Array<{ extract?: { key?: string } }>;
   };
+  /** What the External Secrets controller reports. */
   status?: {
     refreshTime?: string | null;
     /** `<metadata.generation>-<hash>`. */
@@ -87,9 +114,13 @@ export interface ExternalSecretObject {
 
 /** A SecretStore or ClusterSecretStore (`external-secrets.io/v1`). @public */
 export interface SecretStoreObject {
+  /** The group/version, e.g. `helm.toolkit.fluxcd.io/v2`. */
   apiVersion?: string;
+  /** The kind, e.g. `HelmRelease`. */
   kind?: string;
+  /** The metadata the status functions read. */
   metadata?: KubernetesObjectMetadata;
+  /** What the External Secrets controller reports. */
   status?: {
     conditions?: KubernetesCondition[];
     capabilities?: string;
@@ -98,6 +129,7 @@ export interface SecretStoreObject {
 
 /** One state word, why, and (when there is one) what to do next. @public */
 export interface StateResult<TState extends string> {
+  /** The state word shown. */
   state: TState;
   /** The controller's reason and message, or what the state was derived from. */
   reason: string;
