@@ -93,23 +93,166 @@ describe('externalSecretState', () => {
     expect(result.hint).toContain('Secret orders-db does not exist');
   });
 
-  it.each([
-    ['SecretDeleted', 'secret deleted due to DeletionPolicy=Delete'],
-    ['SecretSynced', 'secret retained due to DeletionPolicy=Retain'],
-  ])(
-    'is Missing when the provider returned no data (%s)',
-    (reason, message) => {
+  /** The synced fixture with another Ready condition and target policies. */
+  function withReady(
+    ready: { status: string; reason: string; message: string },
+    target: Record<string, string> = {},
+  ) {
+    return {
+      ...syncedExternalSecret,
+      spec: {
+        ...syncedExternalSecret.spec,
+        target: { ...syncedExternalSecret.spec?.target, ...target },
+      },
+      status: {
+        ...syncedExternalSecret.status,
+        conditions: [{ type: 'Ready', ...ready }],
+      },
+    };
+  }
+
+  // Condition reasons and messages as ESO's controller sets them
+  // (external-secrets apis/externalsecrets/v1/externalsecret_types.go,
+  // pkg/controllers/externalsecret/externalsecret_controller.go).
+  it('is Missing with its own hint when ESO deleted the target (SecretDeleted)', () => {
+    const result = externalSecretState(
+      withReady(
+        {
+          status: 'True',
+          reason: 'SecretDeleted',
+          message: 'secret deleted due to DeletionPolicy=Delete',
+        },
+        { deletionPolicy: 'Delete' },
+      ),
+    );
+    expect(result).toEqual({
+      state: 'Missing',
+      reason: 'SecretDeleted: secret deleted due to DeletionPolicy=Delete',
+      hint: 'ESO deleted Secret orders-db because Vault returned no data for any key it reads (team-a/orders) and deletionPolicy is Delete. Write the secrets in Vault (the MissingProviderSecret Events name each missing key) and ESO creates the Secret again at its next refresh; with deletionPolicy Retain it keeps the last Secret while Vault is empty.',
+    });
+  });
+
+  it('says the same for a generic target (ResourceDeleted)', () => {
+    const result = externalSecretState(
+      withReady({
+        status: 'True',
+        reason: 'ResourceDeleted',
+        message: 'secret deleted due to DeletionPolicy=Delete',
+      }),
+    );
+    expect(result.state).toBe('Missing');
+    expect(result.hint).toMatch(/^ESO deleted Secret orders-db because/);
+  });
+
+  it('is Missing with its own hint when ESO kept the target (DeletionPolicy=Retain)', () => {
+    const result = externalSecretState(
+      withReady({
+        status: 'True',
+        reason: 'SecretSynced',
+        message: 'secret retained due to DeletionPolicy=Retain',
+      }),
+    );
+    expect(result).toEqual({
+      state: 'Missing',
+      reason: 'SecretSynced: secret retained due to DeletionPolicy=Retain',
+      hint: 'Vault answered with no data for the keys it reads (team-a/orders), so ESO left Secret orders-db as it was (deletionPolicy Retain): it holds the values of an earlier sync, if any. Check those Vault secrets hold values.',
+    });
+  });
+
+  it('is Missing for a generic target creationPolicy Merge does not create (ResourceMissing)', () => {
+    const result = externalSecretState(
+      withReady(
+        {
+          status: 'True',
+          reason: 'ResourceMissing',
+          message: 'resource will not be created due to CreationPolicy=Merge',
+        },
+        { creationPolicy: 'Merge' },
+      ),
+    );
+    expect(result.state).toBe('Missing');
+    expect(result.hint).toBe(
+      'Secret orders-db does not exist and creationPolicy Merge will not create it: create it, or use creationPolicy Owner.',
+    );
+  });
+
+  describe('Ready=False (SecretSyncedError), by message', () => {
+    const failing = (message: string, target?: Record<string, string>) =>
+      externalSecretState(
+        withReady(
+          { status: 'False', reason: 'SecretSyncedError', message },
+          target,
+        ),
+      );
+
+    it('says a missing key fails the sync only under deletionPolicy Retain', () => {
+      const message = 'could not get secret data from provider';
+      expect(failing(message).hint).toContain(
+        'With deletionPolicy Retain a key that does not exist in Vault fails the sync too.',
+      );
+      expect(failing(message, { deletionPolicy: 'Delete' }).hint).not.toContain(
+        'deletionPolicy Retain',
+      );
+    });
+
+    it.each([
+      [
+        'could not update secret',
+        'ESO read Vault but could not write Secret orders-db (a template error, invalid keys or the API server refusing it); the error is in the newest Warning Event with reason UpdateFailed (kubectl describe externalsecret orders-db -n team-a).',
+      ],
+      [
+        'could not update secret, target is immutable',
+        'Secret orders-db is immutable (spec.target.immutable) and the data from Vault changed; ESO does not retry until the ExternalSecret or the Secret changes. Delete the Secret (kubectl delete secret orders-db -n team-a) so ESO creates it with the new data.',
+      ],
+      [
+        'target is owned by another ExternalSecret',
+        'Another ExternalSecret already writes Secret orders-db (its controller owner reference, named in the newest Warning Event with reason UpdateFailed (kubectl describe externalsecret orders-db -n team-a)); two ExternalSecrets cannot share a target. Give this one its own spec.target.name, or remove the other.',
+      ],
+      [
+        'failed to take ownership of target secret',
+        'With creationPolicy Owner ESO makes itself the controller owner of Secret orders-db, and another controller already owns it. Choose a spec.target.name nothing else owns, or use creationPolicy Orphan or Merge to write it without owning it.',
+      ],
+      [
+        'could not delete orphaned secrets',
+        'With creationPolicy Owner ESO deletes the Secrets it created under an earlier spec.target.name, and that failed; which one and why is in the newest Warning Event with reason UpdateFailed (kubectl describe externalsecret orders-db -n team-a).',
+      ],
+      [
+        'invalid generic target',
+        'spec.target.manifest is set, but ESO runs without --unsafe-allow-generic-targets or the manifest lacks apiVersion or kind; ESO does not retry until the ExternalSecret changes. The cause is in the newest Warning Event with reason UpdateFailed (kubectl describe externalsecret orders-db -n team-a).',
+      ],
+    ])('%s', (message, hint) => {
+      expect(failing(message)).toEqual({
+        state: 'Error',
+        reason: `SecretSyncedError: ${message}`,
+        hint,
+      });
+    });
+
+    it('could not delete secret: names creationPolicy when it is not Owner', () => {
       expect(
-        externalSecretState({
-          ...syncedExternalSecret,
-          status: {
-            ...syncedExternalSecret.status,
-            conditions: [{ type: 'Ready', status: 'True', reason, message }],
-          },
-        }),
-      ).toMatchObject({ state: 'Missing', reason: `${reason}: ${message}` });
-    },
-  );
+        failing('could not delete secret', {
+          creationPolicy: 'Merge',
+          deletionPolicy: 'Delete',
+        }).hint,
+      ).toBe(
+        'Vault returned no data and deletionPolicy is Delete, but ESO deletes only a Secret it owns and creationPolicy is Merge; ESO does not retry until the ExternalSecret changes. Use creationPolicy Owner, or deletionPolicy Retain or Merge.',
+      );
+    });
+
+    it('could not delete secret: points at the events under creationPolicy Owner', () => {
+      expect(
+        failing('could not delete secret', { deletionPolicy: 'Delete' }).hint,
+      ).toBe(
+        "Vault returned no data and deletionPolicy is Delete, but deleting Secret orders-db failed; the API server's answer is in the newest Warning Event with reason UpdateFailed (kubectl describe externalsecret orders-db -n team-a).",
+      );
+    });
+
+    it('points at the events for a message it does not know', () => {
+      expect(failing('could not get target resource').hint).toBe(
+        "The cause is in the ExternalSecret's events, the newest Warning Event with reason UpdateFailed (kubectl describe externalsecret orders-db -n team-a).",
+      );
+    });
+  });
 
   describe('staleness against Vault', () => {
     it('is Synced while the refresh that reads the new version is not due', () => {

@@ -22,8 +22,23 @@ const DEFAULT_REFRESH_INTERVAL = '1h0m0s';
 /** haven-backend's MAX_SECRETS: the most keys it lists under a path. */
 const LISTED_SECRETS_LIMIT = 50;
 
+/*
+ * The Ready condition's reasons are ESO's ConditionReason* constants in
+ * external-secrets/external-secrets apis/externalsecrets/v1/externalsecret_types.go
+ * (the same strings in v1beta1): Secret* for a Secret target, Resource* for
+ * a generic target (spec.target.manifest). The messages are the msg*
+ * constants of pkg/controllers/externalsecret/externalsecret_controller.go:
+ * markAsDone sets Ready=True with them, markAsFailed sets Ready=False and
+ * records the error itself as a Warning Event with reason UpdateFailed.
+ */
 const MISSING_REASONS = new Set(['SecretMissing', 'ResourceMissing']);
 const DELETED_REASONS = new Set(['SecretDeleted', 'ResourceDeleted']);
+/** msgSyncedRetain, with reason SecretSynced / ResourceSynced. */
+const RETAINED_MESSAGE = /retained due to DeletionPolicy=Retain/i;
+
+/** ESO's defaults for spec.target (kubebuilder defaults in externalsecret_types.go). */
+const DEFAULT_CREATION_POLICY = 'Owner';
+const DEFAULT_DELETION_POLICY = 'Retain';
 
 function kubectlDescribe(
   kind: 'externalsecret' | 'secretstore' | 'clustersecretstore',
@@ -34,6 +49,60 @@ function kubectlDescribe(
       ? ` -n ${metadata.namespace}`
       : '';
   return `kubectl describe ${kind} ${metadata?.name ?? '<name>'}${ns}`;
+}
+
+function targetName(es: ExternalSecretObject): string {
+  return es.spec?.target?.name ?? es.metadata?.name ?? '<target>';
+}
+
+function vaultKeysText(es: ExternalSecretObject): string {
+  const keys = externalSecretVaultKeys(es);
+  return keys.length > 0 ? keys.join(', ') : 'none listed in spec';
+}
+
+/**
+ * What to do for a Ready=False condition, by ESO's message (the msgError*
+ * constants, see above). The error itself is only in the UpdateFailed Event.
+ */
+function syncErrorHint(es: ExternalSecretObject, message?: string): string {
+  const target = targetName(es);
+  const describe = kubectlDescribe('externalsecret', es.metadata);
+  const events = `the newest Warning Event with reason UpdateFailed (${describe})`;
+  const creationPolicy =
+    es.spec?.target?.creationPolicy ?? DEFAULT_CREATION_POLICY;
+  const deletionPolicy =
+    es.spec?.target?.deletionPolicy ?? DEFAULT_DELETION_POLICY;
+  switch (message?.trim()) {
+    case 'could not get secret data from provider':
+      // With Retain a key absent in Vault is an error; with Delete or Merge
+      // it is skipped with a MissingProviderSecret Event instead
+      // (externalsecret_controller_secret.go).
+      return `ESO's condition carries only a generic message; the cause is in the ExternalSecret's events (${describe}), the newest Warning Event with reason UpdateFailed.${
+        deletionPolicy === 'Retain'
+          ? ' With deletionPolicy Retain a key that does not exist in Vault fails the sync too.'
+          : ''
+      }`;
+    case 'could not update secret':
+      return `ESO read Vault but could not write Secret ${target} (a template error, invalid keys or the API server refusing it); the error is in ${events}.`;
+    case 'could not update secret, target is immutable':
+      return `Secret ${target} is immutable (spec.target.immutable) and the data from Vault changed; ESO does not retry until the ExternalSecret or the Secret changes. Delete the Secret (kubectl delete secret ${target}${
+        es.metadata?.namespace ? ` -n ${es.metadata.namespace}` : ''
+      }) so ESO creates it with the new data.`;
+    case 'target is owned by another ExternalSecret':
+      return `Another ExternalSecret already writes Secret ${target} (its controller owner reference, named in ${events}); two ExternalSecrets cannot share a target. Give this one its own spec.target.name, or remove the other.`;
+    case 'failed to take ownership of target secret':
+      return `With creationPolicy Owner ESO makes itself the controller owner of Secret ${target}, and another controller already owns it. Choose a spec.target.name nothing else owns, or use creationPolicy Orphan or Merge to write it without owning it.`;
+    case 'could not delete secret':
+      return creationPolicy === 'Owner'
+        ? `Vault returned no data and deletionPolicy is Delete, but deleting Secret ${target} failed; the API server's answer is in ${events}.`
+        : `Vault returned no data and deletionPolicy is Delete, but ESO deletes only a Secret it owns and creationPolicy is ${creationPolicy}; ESO does not retry until the ExternalSecret changes. Use creationPolicy Owner, or deletionPolicy Retain or Merge.`;
+    case 'could not delete orphaned secrets':
+      return `With creationPolicy Owner ESO deletes the Secrets it created under an earlier spec.target.name, and that failed; which one and why is in ${events}.`;
+    case 'invalid generic target':
+      return `spec.target.manifest is set, but ESO runs without --unsafe-allow-generic-targets or the manifest lacks apiVersion or kind; ESO does not retry until the ExternalSecret changes. The cause is in ${events}.`;
+    default:
+      return `The cause is in the ExternalSecret's events, ${events}.`;
+  }
 }
 
 /** The generation ESO last synced, from `status.syncedResourceVersion`. */
@@ -78,10 +147,7 @@ export function externalSecretState(
     return {
       state: 'Error',
       reason: describeCondition(ready, 'not ready'),
-      hint: `ESO's condition carries only a generic message; the cause is in the ExternalSecret's events (${kubectlDescribe(
-        'externalsecret',
-        es.metadata,
-      )}), the newest Warning Event with reason UpdateFailed.`,
+      hint: syncErrorHint(es, ready.message),
     };
   }
 
@@ -110,7 +176,7 @@ export function externalSecretState(
     };
   }
 
-  const target = es.spec?.target?.name ?? es.metadata?.name ?? '<target>';
+  const target = targetName(es);
   if (ready.reason && MISSING_REASONS.has(ready.reason)) {
     return {
       state: 'Missing',
@@ -120,14 +186,27 @@ export function externalSecretState(
       } will not create it: create it, or use creationPolicy Owner.`,
     };
   }
-  if (
-    (ready.reason && DELETED_REASONS.has(ready.reason)) ||
-    /retained due to DeletionPolicy/i.test(ready.message ?? '')
-  ) {
+  if (ready.reason && DELETED_REASONS.has(ready.reason)) {
+    // Provider data empty + deletionPolicy Delete (+ creationPolicy Owner):
+    // ESO deleted the target and emitted a Normal Event with reason Deleted.
+    return {
+      state: 'Missing',
+      reason: describeCondition(ready, 'target deleted'),
+      hint: `ESO deleted Secret ${target} because Vault returned no data for any key it reads (${vaultKeysText(
+        es,
+      )}) and deletionPolicy is Delete. Write the secrets in Vault (the MissingProviderSecret Events name each missing key) and ESO creates the Secret again at its next refresh; with deletionPolicy Retain it keeps the last Secret while Vault is empty.`,
+    };
+  }
+  if (RETAINED_MESSAGE.test(ready.message ?? '')) {
+    // Provider data empty + deletionPolicy Retain: the target is left as it
+    // was. A key that does not exist fails the sync instead (Ready=False),
+    // so this is an empty answer: an empty secret or a find matching none.
     return {
       state: 'Missing',
       reason: describeCondition(ready, 'no data from the provider'),
-      hint: "Vault returned no data for the keys it reads: check they exist at the ExternalSecret's remoteRef keys.",
+      hint: `Vault answered with no data for the keys it reads (${vaultKeysText(
+        es,
+      )}), so ESO left Secret ${target} as it was (deletionPolicy Retain): it holds the values of an earlier sync, if any. Check those Vault secrets hold values.`,
     };
   }
 
