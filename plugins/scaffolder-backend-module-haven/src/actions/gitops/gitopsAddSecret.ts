@@ -1,9 +1,4 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import {
-  resolveSafeChildPath,
-  type UrlReaderService,
-} from '@backstage/backend-plugin-api';
+import type { UrlReaderService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -11,24 +6,26 @@ import {
   assertValid,
   assertVaultPathSegment,
   envVarNameProblems,
-  repoPathProblems,
 } from '@haven-plus/plugin-haven-common';
 import {
   addSecretToExternalSecret,
   addSecretToHelmRelease,
   appFolder,
-  fleetRepoScaffolderUrl,
   fleetRepoUrl,
   syncedSecretName,
   vaultAppNames,
-  type HavenGitopsConfig,
-  type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
+import {
+  outputFleetPullRequest,
+  pullRequestBranch,
+} from '../shared/pullRequest';
+import { targetPathOf, writeWorkspaceFiles } from '../shared/workspace';
 import { examples } from './gitopsAddSecret.examples';
 import {
   defaultSecretKey,
   envValuesPathOf,
   resolveClusterTarget,
+  type ClusterActionConfigs,
 } from './inputs';
 
 /**
@@ -39,12 +36,10 @@ import {
  * and writes them into the workspace for a pull request.
  * @public
  */
-export function createGitopsAddSecretAction(options: {
-  gitops: HavenGitopsConfig | undefined;
-  vault: HavenVaultConfig | undefined;
-  reader: UrlReaderService;
-}) {
-  const { gitops, vault, reader } = options;
+export function createGitopsAddSecretAction(
+  options: ClusterActionConfigs & { reader: UrlReaderService },
+) {
+  const { reader } = options;
   return createTemplateAction({
     id: 'haven:gitops:add-secret',
     description:
@@ -116,8 +111,7 @@ export function createGitopsAddSecretAction(options: {
         cluster,
       } = resolveClusterTarget(
         'haven:gitops:add-secret',
-        gitops,
-        vault,
+        options,
         ctx.input.cluster,
       );
       const app = assertDnsLabel(ctx.input.component, 'component');
@@ -132,11 +126,7 @@ export function createGitopsAddSecretAction(options: {
         ctx.input.envValuesPath || 'extraEnvVars',
         'envValuesPath',
       );
-      const targetPath = assertValid(
-        ctx.input.targetPath ?? 'fleet',
-        'targetPath',
-        repoPathProblems,
-      );
+      const targetPath = targetPathOf(ctx.input.targetPath);
       const names = vaultAppNames(vaultConfig, {
         environment: cluster.environment,
         namespace,
@@ -164,7 +154,7 @@ export function createGitopsAddSecretAction(options: {
       ]);
       const edits = [
         {
-          file: `${folder}/externalsecret.yaml`,
+          path: `${folder}/externalsecret.yaml`,
           ...addSecretToExternalSecret(externalSecret, {
             secretKey: key,
             remoteKey: `${names.appPath}/${name}`,
@@ -172,7 +162,7 @@ export function createGitopsAddSecretAction(options: {
           }),
         },
         {
-          file: `${folder}/helmrelease.yaml`,
+          path: `${folder}/helmrelease.yaml`,
           ...addSecretToHelmRelease(release, {
             envValuesPath,
             name: key,
@@ -182,34 +172,25 @@ export function createGitopsAddSecretAction(options: {
         },
       ];
 
-      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      for (const edit of edits) {
-        const target = resolveSafeChildPath(root, edit.file);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, edit.text, 'utf8');
+      await writeWorkspaceFiles(ctx.workspacePath, targetPath, edits, edit =>
         ctx.logger.info(
-          `${edit.file}: ${
+          `${edit.path}: ${
             edit.changed ? `adds ${key}` : `${key} already there`
           }`,
-        );
-      }
+        ),
+      );
       const changed = edits.some(e => e.changed);
       ctx.output('changed', changed);
       ctx.output('environment', cluster.environment);
       ctx.output('namespace', namespace);
       ctx.output(
         'files',
-        edits.map(e => e.file),
+        edits.map(e => e.path),
       );
-      ctx.output(
-        'fleetRepoUrl',
-        fleetRepoScaffolderUrl(gitopsConfig.fleetRepo),
-      );
-      ctx.output('fleetProvider', gitopsConfig.fleetRepo.provider);
-      ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
-      ctx.output(
-        'pullRequestBranch',
-        `haven/${cluster.name}/${app}/secret-${name}`,
+      outputFleetPullRequest(
+        ctx,
+        gitopsConfig.fleetRepo,
+        pullRequestBranch(cluster.name, app, `secret-${name}`),
       );
     },
   });

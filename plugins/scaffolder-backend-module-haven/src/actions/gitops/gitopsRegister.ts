@@ -1,9 +1,8 @@
-import fs from 'node:fs/promises';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { assertValid, repoPathProblems } from '@haven-plus/plugin-haven-common';
 import { registerEntry } from '@haven-plus/plugin-haven-node';
+import { readWorkspaceFile, writeFileInside } from '../shared/workspace';
 import { examples } from './gitopsRegister.examples';
 
 /**
@@ -52,21 +51,14 @@ export function createGitopsRegisterAction() {
           `Invalid key: ${JSON.stringify(key)} is not a YAML key`,
         );
       }
-      const target = resolveSafeChildPath(ctx.workspacePath, file);
-      let text: string;
-      try {
-        text = await fs.readFile(target, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new NotFoundError(
-            `${file} is not in the workspace: fetch it from the fleet repository first (fetch:plain:file), or onboard the cluster if the file does not exist there yet`,
-          );
-        }
-        throw error;
-      }
+      const text = await readWorkspaceFile(
+        ctx.workspacePath,
+        file,
+        `${file} is not in the workspace: fetch it from the fleet repository first (fetch:plain:file), or onboard the cluster if the file does not exist there yet`,
+      );
       const result = registerEntry(text, entry, { key, fileName: file });
       if (result.changed) {
-        await fs.writeFile(target, result.text, 'utf8');
+        await writeFileInside(ctx.workspacePath, file, result.text);
         ctx.logger.info(
           `Added ${entry} to ${key} in ${file} (${result.entries} entries)${
             ctx.isDryRun ? ' (dry run: workspace only)' : ''

@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -21,7 +18,6 @@ import {
   envVarNameProblems,
   hostnameProblems,
   prometheusCountSeries,
-  repoPathProblems,
 } from '@haven-plus/plugin-haven-common';
 import {
   APP_PROFILES,
@@ -29,18 +25,21 @@ import {
   appFolder,
   buildAppDelivery,
   deliveryFileToYaml,
-  fleetRepoScaffolderUrl,
   fleetRepoUrl,
-  type HavenGitopsConfig,
   vaultAppNames,
-  type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
+import {
+  outputFleetPullRequest,
+  pullRequestBranch,
+} from '../shared/pullRequest';
+import { renderIntoWorkspace, targetPathOf } from '../shared/workspace';
 import { checkChartValues, type ChartValuesSource } from './chartCheck';
 import { examples } from './gitopsRender.examples';
 import {
   defaultSecretKey,
   envValuesPathOf,
   resolveClusterTarget,
+  type ClusterActionConfigs,
 } from './inputs';
 
 /**
@@ -50,13 +49,13 @@ import {
  * serialised with the `yaml` package.
  * @public
  */
-export function createGitopsRenderAction(options: {
-  gitops: HavenGitopsConfig | undefined;
-  vault: HavenVaultConfig | undefined;
-  /** Reads a chart's values for the values check; without it the check is skipped, with a warning. */
-  charts?: ChartValuesSource;
-}) {
-  const { gitops, vault, charts } = options;
+export function createGitopsRenderAction(
+  options: ClusterActionConfigs & {
+    /** Reads a chart's values for the values check; without it the check is skipped, with a warning. */
+    charts?: ChartValuesSource;
+  },
+) {
+  const { charts } = options;
   return createTemplateAction({
     id: 'haven:gitops:render',
     description:
@@ -282,8 +281,7 @@ export function createGitopsRenderAction(options: {
         environment,
       } = resolveClusterTarget(
         'haven:gitops:render',
-        gitops,
-        vault,
+        options,
         ctx.input.cluster,
       );
       const app = assertDnsLabel(ctx.input.component, 'component');
@@ -358,11 +356,7 @@ export function createGitopsRenderAction(options: {
         ? assertValid(ctx.input.hostname, 'hostname', hostnameProblems)
         : undefined;
       const ia = ctx.input.imageAutomation;
-      const targetPath = assertValid(
-        ctx.input.targetPath ?? 'fleet',
-        'targetPath',
-        repoPathProblems,
-      );
+      const targetPath = targetPathOf(ctx.input.targetPath);
       const observability = ctx.input.observability ?? true;
       if (observability && !cluster.otlpEndpoint) {
         ctx.logger.warn(
@@ -433,18 +427,12 @@ export function createGitopsRenderAction(options: {
       }));
 
       // 2. Write into the workspace only (the pull request is a later step).
-      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      ctx.logger.info(
-        `Rendering ${app} for cluster ${cluster.name} into ${targetPath}/ (${
-          rendered.length
-        } files${ctx.isDryRun ? ', dry run' : ''}):`,
+      await renderIntoWorkspace(
+        ctx,
+        `${app} for cluster ${cluster.name}`,
+        targetPath,
+        rendered,
       );
-      for (const file of rendered) {
-        const target = resolveSafeChildPath(root, file.path);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, file.text, 'utf8');
-        ctx.logger.info(`  ${file.path}`);
-      }
 
       const folder = appFolder(cluster, app);
       const registerPath = `${cluster.fluxPath}/kustomization.yaml`;
@@ -484,13 +472,11 @@ export function createGitopsRenderAction(options: {
         fleetRepoUrl(gitopsConfig.fleetRepo, registerPath),
       );
       ctx.output('registerEntry', `${app}.yaml`);
-      ctx.output(
-        'fleetRepoUrl',
-        fleetRepoScaffolderUrl(gitopsConfig.fleetRepo),
+      outputFleetPullRequest(
+        ctx,
+        gitopsConfig.fleetRepo,
+        pullRequestBranch(cluster.name, app),
       );
-      ctx.output('fleetProvider', gitopsConfig.fleetRepo.provider);
-      ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
-      ctx.output('pullRequestBranch', `haven/${cluster.name}/${app}`);
       ctx.output(
         'catalogInfoPath',
         `${targetPath}/${folder}/catalog-info.yaml`,

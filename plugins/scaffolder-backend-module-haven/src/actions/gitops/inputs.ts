@@ -25,6 +25,16 @@ export function defaultSecretKey(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 }
 
+/**
+ * The configuration the actions that place an app or stack on a cluster are
+ * made with: undefined where it is not configured, which such an action
+ * reports when it runs ({@link resolveClusterTarget}).
+ */
+export interface ClusterActionConfigs {
+  gitops: HavenGitopsConfig | undefined;
+  vault: HavenVaultConfig | undefined;
+}
+
 /** The configuration an action needs to place an app or stack on a cluster. */
 export interface ClusterTarget {
   gitops: HavenGitopsConfig;
@@ -40,8 +50,7 @@ export interface ClusterTarget {
  */
 export function resolveClusterTarget(
   actionId: string,
-  gitops: HavenGitopsConfig | undefined,
-  vault: HavenVaultConfig | undefined,
+  { gitops, vault }: ClusterActionConfigs,
   clusterName: string,
 ): ClusterTarget {
   if (!gitops || !vault) {

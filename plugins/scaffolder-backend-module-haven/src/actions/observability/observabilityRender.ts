@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -11,23 +8,27 @@ import {
   dnsSubdomainProblems,
   durationProblems,
   hostnameProblems,
-  repoPathProblems,
   type DatasourceUids,
 } from '@haven-plus/plugin-haven-common';
 import {
   buildObservabilityStack,
   clusterAlloyConfig,
   deliveryFileToYaml,
-  fleetRepoScaffolderUrl,
   observabilityDatasources,
   observabilityEndpoints,
   planTenantRoutes,
   type ObservabilityTenancy,
-  type HavenGitopsConfig,
-  type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './observabilityRender.examples';
-import { resolveClusterTarget } from '../gitops/inputs';
+import {
+  resolveClusterTarget,
+  type ClusterActionConfigs,
+} from '../gitops/inputs';
+import {
+  outputFleetPullRequest,
+  pullRequestBranch,
+} from '../shared/pullRequest';
+import { renderIntoWorkspace, targetPathOf } from '../shared/workspace';
 
 /** Object storage in the EU/NL the template offers, with their S3 endpoints. */
 export const STORAGE_PRESETS = {
@@ -105,12 +106,10 @@ function describeTenants(
  * as the fleet repository expects.
  * @public
  */
-export function createObservabilityRenderAction(options: {
-  gitops: HavenGitopsConfig | undefined;
-  vault: HavenVaultConfig | undefined;
-  datasourceUids: DatasourceUids;
-}) {
-  const { gitops, vault, datasourceUids } = options;
+export function createObservabilityRenderAction(
+  options: ClusterActionConfigs & { datasourceUids: DatasourceUids },
+) {
+  const { datasourceUids } = options;
   return createTemplateAction({
     id: 'haven:observability:render',
     description:
@@ -275,8 +274,7 @@ export function createObservabilityRenderAction(options: {
         environment,
       } = resolveClusterTarget(
         'haven:observability:render',
-        gitops,
-        vault,
+        options,
         ctx.input.cluster,
       );
       const namespace = assertDnsLabel(
@@ -339,11 +337,7 @@ export function createObservabilityRenderAction(options: {
         ctx.input.vaultPath ?? `platform/${cluster.name}/observability`,
         'vaultPath',
       ).join('/');
-      const targetPath = assertValid(
-        ctx.input.targetPath ?? 'fleet',
-        'targetPath',
-        repoPathProblems,
-      );
+      const targetPath = targetPathOf(ctx.input.targetPath);
 
       const folder = `infrastructure/${cluster.name}/${namespace}`;
       const endpoints = observabilityEndpoints({ namespace, modes });
@@ -386,32 +380,25 @@ export function createObservabilityRenderAction(options: {
         alloyConfig,
       });
 
-      const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      ctx.logger.info(
-        `Rendering the telemetry stack of ${
-          cluster.name
-        } into ${targetPath}/ (${files.length} files${
-          ctx.isDryRun ? ', dry run' : ''
-        }):`,
+      await renderIntoWorkspace(
+        ctx,
+        `the telemetry stack of ${cluster.name}`,
+        targetPath,
+        files.map(file => ({
+          path: file.path,
+          text: deliveryFileToYaml(file),
+        })),
       );
-      for (const file of files) {
-        const target = resolveSafeChildPath(root, file.path);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, deliveryFileToYaml(file), 'utf8');
-        ctx.logger.info(`  ${file.path}`);
-      }
       ctx.output(
         'files',
         files.map(f => f.path),
       );
       ctx.output('folder', folder);
-      ctx.output(
-        'fleetRepoUrl',
-        fleetRepoScaffolderUrl(gitopsConfig.fleetRepo),
+      outputFleetPullRequest(
+        ctx,
+        gitopsConfig.fleetRepo,
+        pullRequestBranch(cluster.name, 'observability'),
       );
-      ctx.output('fleetProvider', gitopsConfig.fleetRepo.provider);
-      ctx.output('fleetBranch', gitopsConfig.fleetRepo.branch);
-      ctx.output('pullRequestBranch', `haven/${cluster.name}/observability`);
       ctx.output('otlpEndpoint', endpoints.alloyOtlpHttp);
       ctx.output('tenants', describeTenants(tenancy, datasourceUids));
       ctx.output('vaultSecrets', [
