@@ -94,6 +94,45 @@ export interface AppVaultBinding {
   audience: string;
 }
 
+/** The Vault provider of an ESO SecretStore or ClusterSecretStore. */
+export type VaultStoreProvider = NonNullable<
+  NonNullable<ISecretStore['spec']>['provider']['vault'] &
+    NonNullable<IClusterSecretStore['spec']>['provider']['vault']
+>;
+
+/**
+ * The Vault provider block of an ESO SecretStore or ClusterSecretStore
+ * (shared/reference/contracts.md 2.2): KV v2 at `vault.kvMount`, signing in
+ * with Kubernetes auth at `vault.kubernetesAuthMount` as `vault.role`, with a
+ * token of `serviceAccount` for `vault.audience` (ESO's Vault provider,
+ * `auth.kubernetes.serviceAccountRef`). The service account's namespace is
+ * needed only in a ClusterSecretStore.
+ */
+export function vaultStoreProvider(
+  vault: Omit<AppVaultBinding, 'kvPath'>,
+  serviceAccount: { name: string; namespace?: string },
+): VaultStoreProvider {
+  return {
+    server: vault.server,
+    path: vault.kvMount,
+    version: 'v2',
+    ...(vault.namespace ? { namespace: vault.namespace } : {}),
+    auth: {
+      kubernetes: {
+        mountPath: vault.kubernetesAuthMount,
+        role: vault.role,
+        serviceAccountRef: {
+          name: serviceAccount.name,
+          ...(serviceAccount.namespace
+            ? { namespace: serviceAccount.namespace }
+            : {}),
+          audiences: [vault.audience],
+        },
+      },
+    },
+  };
+}
+
 /** Everything the builders need for one app on one cluster. @public */
 export interface AppDeliveryInput {
   /** The app's name (a DNS-1123 label): folder, release and kubernetes-id. */
@@ -418,24 +457,9 @@ export function buildAppDelivery(input: AppDeliveryInput): DeliveryFile[] {
         metadata: meta(input, storeName, namespace),
         spec: {
           provider: {
-            vault: {
-              server: input.vault.server,
-              path: input.vault.kvMount,
-              version: 'v2',
-              ...(input.vault.namespace
-                ? { namespace: input.vault.namespace }
-                : {}),
-              auth: {
-                kubernetes: {
-                  mountPath: input.vault.kubernetesAuthMount,
-                  role: input.vault.role,
-                  serviceAccountRef: {
-                    name: input.serviceAccount,
-                    audiences: [input.vault.audience],
-                  },
-                },
-              },
-            },
+            vault: vaultStoreProvider(input.vault, {
+              name: input.serviceAccount,
+            }),
           },
         },
       };

@@ -240,3 +240,36 @@ describe('backends under per-team tenancy', () => {
     },
   );
 });
+
+describe('the stack ClusterSecretStore', () => {
+  it("signs in to Vault as External Secrets' own service account and serves only the stack's namespace", () => {
+    const store = buildObservabilityStack({
+      ...input({ mode: 'single' }),
+      vault: { ...input({ mode: 'single' }).vault, namespace: 'platform' },
+    })
+      .flatMap(f => f.objects as any[])
+      .find(o => o.kind === 'ClusterSecretStore');
+    expect(store.spec).toEqual({
+      provider: {
+        vault: {
+          server: 'https://vault.example.nl',
+          path: 'kv-apps',
+          version: 'v2',
+          namespace: 'platform',
+          auth: {
+            kubernetes: {
+              mountPath: 'kubernetes',
+              role: 'haven-observability',
+              serviceAccountRef: {
+                name: 'external-secrets',
+                namespace: 'external-secrets',
+                audiences: ['vault'],
+              },
+            },
+          },
+        },
+      },
+      conditions: [{ namespaces: ['observability'] }],
+    });
+  });
+});

@@ -7,6 +7,7 @@ import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.f
 import type { HavenGitopsCluster } from '../../gitops/types';
 import {
   fluxKustomization,
+  vaultStoreProvider,
   type DeliveryFile,
   type KustomizeFile,
 } from '../../gitops/manifests';
@@ -162,25 +163,11 @@ export function buildObservabilityStack(
     metadata: meta(STORE),
     spec: {
       provider: {
-        vault: {
-          server: input.vault.server,
-          path: input.vault.kvMount,
-          version: 'v2',
-          ...(input.vault.namespace
-            ? { namespace: input.vault.namespace }
-            : {}),
-          auth: {
-            kubernetes: {
-              mountPath: input.vault.kubernetesAuthMount,
-              role: input.vault.role,
-              serviceAccountRef: {
-                name: 'external-secrets',
-                namespace: 'external-secrets',
-                audiences: [input.vault.audience],
-              },
-            },
-          },
-        },
+        // ESO's own service account, in its namespace.
+        vault: vaultStoreProvider(input.vault, {
+          name: 'external-secrets',
+          namespace: 'external-secrets',
+        }),
       },
       conditions: [{ namespaces: [namespace] }],
     },
