@@ -27,10 +27,10 @@ import {
   runRender,
 } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/gitops/__testUtils__/gitopsHarness';
 import {
-  backstagePolicy,
   havenConfig,
+  OPEN_WEBUI_PROVISION_INPUT,
+  readmeVaultSetup,
   runAction as runVaultAction,
-  templatedPolicy,
 } from '@haven-plus/plugin-scaffolder-backend-module-haven/src/actions/vault/__testUtils__/harness';
 import { validate } from 'jsonschema';
 import fs from 'node:fs';
@@ -53,18 +53,7 @@ export const GITHUB_TOKEN = 'reliability-github-token-6d1a9f3b';
 export const SUPPLIED_VALUE = 'sk-reliability-supplied-4c7e19b2d5a8';
 
 /** The Vault provision input the suites start from (per-app policy mode). */
-export const PROVISION_INPUT = {
-  component: 'open-webui',
-  environment: 'sandbox',
-  namespace: 'voorbeeld',
-  secrets: [
-    {
-      name: 'webui-secret-key',
-      generate: { kind: 'alphanumeric', length: 48 },
-    },
-    { name: 'openai-api-key', secretKey: 'openaiApiKey' },
-  ],
-};
+export const PROVISION_INPUT = OPEN_WEBUI_PROVISION_INPUT;
 export const PROVISION_SECRETS = { openaiApiKey: SUPPLIED_VALUE };
 
 export const RENDER_INPUT: JsonObject = {
@@ -184,23 +173,15 @@ export async function fleetWithApp(): Promise<Record<string, string>> {
 
 /** A Vault double on loopback as README's per-app (or templated) setup leaves it. */
 export function startVault(perApp = true): Promise<RunningVaultDouble> {
-  return startVaultDoubleOnLoopback(0, {
-    rootToken: ROOT_TOKEN,
-    kvMounts: ['kv-apps'],
-    kubernetesAuthMounts: [{ path: 'kubernetes', accessor: ACCESSOR }],
-    tokens: [{ token: BACKSTAGE_TOKEN, policies: ['backstage-provisioner'] }],
-    policies: [
-      {
-        name: 'backstage-provisioner',
-        policy: backstagePolicy({
-          kvMount: 'kv-apps',
-          authMount: 'kubernetes',
-          perApp,
-        }),
-      },
-      { name: 'haven-apps', policy: templatedPolicy('kv-apps', ACCESSOR) },
-    ],
-  });
+  return startVaultDoubleOnLoopback(
+    0,
+    readmeVaultSetup({
+      rootToken: ROOT_TOKEN,
+      backstageToken: BACKSTAGE_TOKEN,
+      accessor: ACCESSOR,
+      perApp,
+    }),
+  );
 }
 
 /** Starts the doubles; the GitHub one holds the fleet with open-webui-voorbeeld merged. */

@@ -13,10 +13,11 @@ import {
   type VaultDouble,
 } from '@haven-plus/haven-doubles';
 import {
-  backstagePolicy,
   havenConfig,
+  OPEN_WEBUI_PROVISION_INPUT as input,
+  readmeVaultSetup,
   runAction,
-  templatedPolicy,
+  visibleOf as visible,
   type Run,
 } from './__testUtils__/harness';
 
@@ -35,21 +36,12 @@ const server = setupDoubleServer();
 function startVault(): VaultDouble {
   const double = createVaultDouble({
     baseUrl: VAULT,
-    rootToken: ROOT,
-    kvMounts: ['kv-apps'],
-    kubernetesAuthMounts: [{ path: 'kubernetes', accessor: ACCESSOR }],
-    tokens: [{ token: BACKSTAGE_TOKEN, policies: ['backstage-provisioner'] }],
-    policies: [
-      {
-        name: 'backstage-provisioner',
-        policy: backstagePolicy({
-          kvMount: 'kv-apps',
-          authMount: 'kubernetes',
-          perApp: false,
-        }),
-      },
-      { name: 'haven-apps', policy: templatedPolicy('kv-apps', ACCESSOR) },
-    ],
+    ...readmeVaultSetup({
+      rootToken: ROOT,
+      backstageToken: BACKSTAGE_TOKEN,
+      accessor: ACCESSOR,
+      perApp: false,
+    }),
   });
   server.use(...double.handlers);
   return double;
@@ -83,31 +75,11 @@ function anotherWriterCreatesTheKeyFirst(): { raced: () => boolean } {
   return { raced: () => raced };
 }
 
-const input = {
-  component: 'open-webui',
-  environment: 'sandbox',
-  namespace: 'voorbeeld',
-  secrets: [
-    {
-      name: 'webui-secret-key',
-      generate: { kind: 'alphanumeric', length: 48 },
-    },
-    { name: 'openai-api-key', secretKey: 'openaiApiKey' },
-  ],
-};
 const secrets = { openaiApiKey: SUPPLIED };
 
 type Item = { kind: string; name: string; action: string; detail: string };
 const itemFor = (run: Run, name: string) =>
   (run.outputs.plan as Item[]).find(i => i.name === name);
-
-const visible = (run: Run) =>
-  [
-    ...run.logs,
-    ...run.checkpoints,
-    JSON.stringify(run.outputs),
-    run.error ? `${run.error.message} ${run.error.stack}` : '',
-  ].join('\n');
 
 /** Statuses the double answered to writes on the raced key, oldest first. */
 const racedWrites = (double: VaultDouble) =>

@@ -10,10 +10,12 @@ import {
   type VaultDouble,
 } from '@haven-plus/haven-doubles';
 import {
-  backstagePolicy,
   havenConfig,
+  OPEN_WEBUI_PROVISION_INPUT as input,
+  readmeVaultSetup,
   runAction,
   templatedPolicy,
+  visibleOf as visible,
   type Run,
 } from './__testUtils__/harness';
 
@@ -38,54 +40,27 @@ function startVault(opts: {
 }): VaultDouble {
   const double = createVaultDouble({
     baseUrl: VAULT,
-    rootToken: ROOT,
-    kvMounts: ['kv-apps'],
-    kubernetesAuthMounts: [{ path: 'kubernetes', accessor: ACCESSOR }],
-    tokens: [{ token: BACKSTAGE_TOKEN, policies: ['backstage-provisioner'] }],
-    policies: [
-      {
-        name: 'backstage-provisioner',
-        policy: backstagePolicy({
-          kvMount: 'kv-apps',
-          authMount: 'kubernetes',
-          perApp: opts.perApp,
-        }),
-      },
-      ...(opts.withTemplated === false
-        ? []
-        : [
+    ...readmeVaultSetup({
+      rootToken: ROOT,
+      backstageToken: BACKSTAGE_TOKEN,
+      accessor: ACCESSOR,
+      perApp: opts.perApp,
+      withTemplated: opts.withTemplated,
+      kvSecrets: opts.existingSecret
+        ? [
             {
-              name: 'haven-apps',
-              policy: templatedPolicy('kv-apps', ACCESSOR),
+              mount: 'kv-apps',
+              path: 'apps/voorbeeld/open-webui/openai-api-key',
+              data: { value: 'kept-value' },
             },
-          ]),
-    ],
-    kvSecrets: opts.existingSecret
-      ? [
-          {
-            mount: 'kv-apps',
-            path: 'apps/voorbeeld/open-webui/openai-api-key',
-            data: { value: 'kept-value' },
-          },
-        ]
-      : [],
+          ]
+        : [],
+    }),
   });
   server.use(...double.handlers);
   return double;
 }
 
-const input = {
-  component: 'open-webui',
-  environment: 'sandbox',
-  namespace: 'voorbeeld',
-  secrets: [
-    {
-      name: 'webui-secret-key',
-      generate: { kind: 'alphanumeric', length: 48 },
-    },
-    { name: 'openai-api-key', secretKey: 'openaiApiKey' },
-  ],
-};
 const secrets = { openaiApiKey: SUPPLIED };
 const config = (perApp: boolean) =>
   havenConfig({ address: VAULT, token: BACKSTAGE_TOKEN, perApp });
@@ -94,15 +69,6 @@ const planOf = (run: Run) =>
   (
     run.outputs.plan as Array<{ kind: string; name: string; action: string }>
   ).map(i => `${i.kind} ${i.name}: ${i.action}`);
-
-/** Everything a run left behind that a person or a later step could read. */
-const visible = (run: Run) =>
-  [
-    ...run.logs,
-    ...run.checkpoints,
-    JSON.stringify(run.outputs),
-    run.error ? `${run.error.message} ${run.error.stack}` : '',
-  ].join('\n');
 
 describe('haven:vault:provision, per-app policy mode', () => {
   it('creates exactly the planned objects, then a re-run writes nothing', async () => {

@@ -10,6 +10,7 @@ import {
 import {
   backstageVaultPolicy,
   templatedAppsPolicy,
+  type VaultDoubleOptions,
 } from '@haven-plus/haven-doubles';
 import { createVaultProvisionAction } from '../vaultProvision';
 
@@ -29,6 +30,68 @@ export const backstagePolicy = (opts: {
 /** The shared templated policy from README.md. */
 export const templatedPolicy = (kvMount: string, accessor: string) =>
   templatedAppsPolicy({ kvMount, pathPrefix: 'apps', accessor });
+
+/**
+ * The Vault double's start state as README.md's "Vault" section leaves a
+ * Vault for the action: KV v2 mount `kv-apps`, Kubernetes auth at
+ * `kubernetes` (with `accessor`), Backstage's token holding the
+ * backstage-provisioner policy (per-app or templated mode) and, unless
+ * `withTemplated` is false, the shared templated policy haven-apps. For
+ * createVaultDouble (add `baseUrl`) or startVaultDoubleOnLoopback.
+ */
+export function readmeVaultSetup(opts: {
+  rootToken: string;
+  backstageToken: string;
+  accessor: string;
+  perApp: boolean;
+  withTemplated?: boolean;
+  kvSecrets?: VaultDoubleOptions['kvSecrets'];
+}): Omit<VaultDoubleOptions, 'baseUrl'> {
+  return {
+    rootToken: opts.rootToken,
+    kvMounts: ['kv-apps'],
+    kubernetesAuthMounts: [{ path: 'kubernetes', accessor: opts.accessor }],
+    tokens: [
+      { token: opts.backstageToken, policies: ['backstage-provisioner'] },
+    ],
+    policies: [
+      {
+        name: 'backstage-provisioner',
+        policy: backstagePolicy({
+          kvMount: 'kv-apps',
+          authMount: 'kubernetes',
+          perApp: opts.perApp,
+        }),
+      },
+      ...(opts.withTemplated === false
+        ? []
+        : [
+            {
+              name: 'haven-apps',
+              policy: templatedPolicy('kv-apps', opts.accessor),
+            },
+          ]),
+    ],
+    ...(opts.kvSecrets ? { kvSecrets: opts.kvSecrets } : {}),
+  };
+}
+
+/**
+ * The provision input the tests start from: the Open WebUI app with one
+ * generated secret and one taken from the template secret `openaiApiKey`.
+ */
+export const OPEN_WEBUI_PROVISION_INPUT = {
+  component: 'open-webui',
+  environment: 'sandbox',
+  namespace: 'voorbeeld',
+  secrets: [
+    {
+      name: 'webui-secret-key',
+      generate: { kind: 'alphanumeric', length: 48 },
+    },
+    { name: 'openai-api-key', secretKey: 'openaiApiKey' },
+  ],
+};
 
 export function havenConfig(opts: {
   address: string;
@@ -73,6 +136,16 @@ export interface Run {
   /** Checkpoint results and failures, as the scaffolder would persist them. */
   checkpoints: string[];
   error?: Error;
+}
+
+/** Everything a run left behind that a person or a later step could read. */
+export function visibleOf(run: Run): string {
+  return [
+    ...run.logs,
+    ...run.checkpoints,
+    JSON.stringify(run.outputs),
+    run.error ? `${run.error.message} ${run.error.stack}` : '',
+  ].join('\n');
 }
 
 /** Runs the action once, collecting every log line and output. */
