@@ -13,7 +13,14 @@ import {
   telemetryFromEntity,
   vaultPathProblems,
   vaultSecretsFromEntity,
+  type EntityTelemetry,
+  type LogsSection,
   type TelemetryIdentity,
+  type TelemetrySectionProblem,
+  type TelemetryWindow,
+  type TracesSection,
+  type VaultSecretMetadata,
+  type VaultSection,
 } from '@haven-plus/plugin-haven-common';
 import type { HavenVaultConfig } from '@haven-plus/plugin-haven-node';
 import {
@@ -31,15 +38,6 @@ import {
   type VaultMetadataClient,
 } from './vault';
 import { timeRange, type TimeRange } from './windows';
-import type {
-  EntityTelemetry,
-  LogsSection,
-  TelemetrySectionProblem,
-  TelemetryWindow,
-  TracesSection,
-  VaultSecretMetadata,
-  VaultSection,
-} from './types';
 
 /** Vault as the entity page uses it: config, metadata reads and LIST. */
 export interface EntityPageVault {

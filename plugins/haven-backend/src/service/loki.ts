@@ -2,29 +2,22 @@ import {
   isErrorLevel,
   LOKI_LEVEL_LABEL,
   logQueries,
-  type TelemetryIdentity,
+  type LogBucket,
+  type LogsSection,
 } from '@haven-plus/plugin-haven-common';
-import type { TelemetryUpstreamConfig } from '../config';
-import { BUCKETS, type TimeRange } from './windows';
-import { getUpstreamJson, msToNs, UpstreamError } from './upstream';
-import type { LogBucket, LogsSection } from './types';
+import { BUCKETS } from './windows';
+import {
+  getUpstreamJson,
+  isRecord,
+  msToNs,
+  UpstreamError,
+  type UpstreamReadOptions,
+} from './upstream';
 
 const QUERY_RANGE = '/loki/api/v1/query_range';
 
 /** The level a series without `detected_level` is counted under (Loki's own word). */
 const NO_LEVEL = 'unknown';
-
-interface LokiOptions {
-  upstream: TelemetryUpstreamConfig;
-  identity: TelemetryIdentity;
-  tenant?: string;
-  range: TimeRange;
-  signal: AbortSignal;
-  timeoutMs: number;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The logs section from ONE `query_range` call: the metric query
@@ -42,7 +35,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  * The log lines themselves are not read: the card's "Error logs" Grafana
  * Explore link shows them.
  */
-export async function readLogs(options: LokiOptions): Promise<LogsSection> {
+export async function readLogs(
+  options: UpstreamReadOptions,
+): Promise<LogsSection> {
   const { range } = options;
   const what = 'log-volume query';
   // The first point is one step after the window's start, the last at its

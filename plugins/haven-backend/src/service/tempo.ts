@@ -1,12 +1,16 @@
 import {
   traceQueries,
   TRACE_ID,
-  type TelemetryIdentity,
+  type TracesSection,
+  type TraceSummary,
 } from '@haven-plus/plugin-haven-common';
-import type { TelemetryUpstreamConfig } from '../config';
-import type { TimeRange } from './windows';
-import { getUpstreamJson, nsToIso, UpstreamError } from './upstream';
-import type { TracesSection, TraceSummary } from './types';
+import {
+  getUpstreamJson,
+  isRecord,
+  nsToIso,
+  UpstreamError,
+  type UpstreamReadOptions,
+} from './upstream';
 
 /** At most this many traces are shown. */
 export const RECENT_TRACES = 20;
@@ -16,18 +20,6 @@ export const RECENT_TRACES = 20;
  * small cost in answer size.
  */
 export const SPANS_PER_TRACE = 10;
-
-interface TempoOptions {
-  upstream: TelemetryUpstreamConfig;
-  identity: TelemetryIdentity;
-  tenant?: string;
-  range: TimeRange;
-  signal: AbortSignal;
-  timeoutMs: number;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -88,7 +80,7 @@ function hasError(trace: Record<string, unknown>, service: string): boolean {
  * card's "Error traces" Grafana Explore link (`status = error`) is exact.
  */
 export async function readTraces(
-  options: TempoOptions,
+  options: UpstreamReadOptions,
 ): Promise<TracesSection> {
   const { range } = options;
   const what = 'trace search';

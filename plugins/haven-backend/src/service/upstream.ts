@@ -1,4 +1,6 @@
+import type { TelemetryIdentity } from '@haven-plus/plugin-haven-common';
 import type { TelemetryUpstreamConfig } from '../config';
+import type { TimeRange } from './windows';
 
 /**
  * A failure of one upstream call whose message is safe to show on the entity
@@ -8,6 +10,22 @@ import type { TelemetryUpstreamConfig } from '../config';
 export class UpstreamError extends Error {
   name = 'UpstreamError';
 }
+
+/** What a read of one entity's logs (Loki) or traces (Tempo) takes. */
+export interface UpstreamReadOptions {
+  upstream: TelemetryUpstreamConfig;
+  /** The entity's telemetry annotations, the only source of the query. */
+  identity: TelemetryIdentity;
+  /** The tenant to send (config default or the entity's annotation). */
+  tenant?: string;
+  range: TimeRange;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** Whether a parsed JSON value is an object (not null, not an array). */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface UpstreamCall {
   /** `Loki` or `Tempo`. */

@@ -1,12 +1,12 @@
 import {
   assertVaultPath,
   vaultPathSegmentProblems,
+  type VaultSecretMetadata,
 } from '@haven-plus/plugin-haven-common';
 import type {
   HavenVaultConfig,
   VaultClient,
 } from '@haven-plus/plugin-haven-node';
-import type { VaultSecretMetadata } from './types';
 
 /** At most this many keys under an entity's path are read. */
 export const MAX_SECRETS = 50;

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { TelemetryWindow } from './types';
+import type { TelemetryWindow } from '@haven-plus/plugin-haven-common';
 
 /** The number of log-volume buckets a window is cut into. */
 export const BUCKETS = 12;
