@@ -1,10 +1,11 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { isMap, isSeq, parseDocument, type Document, YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import {
   APP_PROFILE_ANNOTATION,
   APP_PROFILES,
   expandProfileTemplate,
 } from './appProfiles';
+import { HandKeptYaml } from './yamlWriter';
 
 /** The result of an edit of a fleet-repository file. @public */
 export interface EditResult {
@@ -14,7 +15,11 @@ export interface EditResult {
   changed: boolean;
 }
 
-function parseOne(text: string, fileName: string, kind: string): Document {
+function parseOne(
+  text: string,
+  fileName: string,
+  kind: string,
+): Document.Parsed {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new InputError(
@@ -32,8 +37,8 @@ function parseOne(text: string, fileName: string, kind: string): Document {
 }
 
 /**
- * Adds one Vault secret to an app's ExternalSecret (`spec.data`), keeping
- * comments and order. A no-op when the same key already maps to the same
+ * Adds one Vault secret to an app's ExternalSecret (`spec.data`), spliced
+ * into the text so every other line stays byte for byte as it was. A no-op when the same key already maps to the same
  * Vault entry; a ConflictError when the key maps to another one.
  * @public
  */
@@ -43,14 +48,10 @@ export function addSecretToExternalSecret(
 ): EditResult {
   const fileName = secret.fileName ?? 'externalsecret.yaml';
   const doc = parseOne(text, fileName, 'ExternalSecret');
-  let data = doc.getIn(['spec', 'data'], true);
-  if (data === undefined) {
-    data = new YAMLSeq();
-    doc.setIn(['spec', 'data'], data);
-  }
-  if (!isSeq(data))
+  const data = doc.getIn(['spec', 'data'], true);
+  if (data !== undefined && !isSeq(data))
     throw new InputError(`${fileName}: spec.data must be a list`);
-  for (const item of data.items) {
+  for (const item of isSeq(data) ? data.items : []) {
     if (!isMap(item) || item.get('secretKey') !== secret.secretKey) continue;
     const key = item.getIn(['remoteRef', 'key']);
     const property = item.getIn(['remoteRef', 'property']);
@@ -63,19 +64,18 @@ export function addSecretToExternalSecret(
       )}: choose another environment variable name`,
     );
   }
-  data.add(
-    doc.createNode({
-      secretKey: secret.secretKey,
-      remoteRef: { key: secret.remoteKey, property: 'value' },
-    }),
-  );
-  return { text: doc.toString({ lineWidth: 0 }), changed: true };
+  const file = new HandKeptYaml(text, doc, fileName);
+  file.insertIntoList(['spec', 'data'], {
+    secretKey: secret.secretKey,
+    remoteRef: { key: secret.remoteKey, property: 'value' },
+  });
+  return { text: file.text, changed: true };
 }
 
 /**
  * Adds an environment variable read from the synced Secret to an app's
  * HelmRelease, in the chart value list at `envValuesPath`, right after the
- * other variables from that Secret; comments and order are kept. A no-op when
+ * other variables from that Secret; every other line stays byte for byte. A no-op when
  * it is already there; a ConflictError when the name is taken by another
  * value.
  * @public
@@ -103,20 +103,18 @@ export function addSecretToHelmRelease(
     typeof profileId === 'string' ? APP_PROFILES[profileId] : undefined;
   const viaValues = profile?.secretValues.find(x => x.key === env.name);
   if (viaValues) {
-    let changed = false;
+    const file = new HandKeptYaml(text, doc, fileName);
     for (const v of viaValues.values) {
       const value = expandProfileTemplate(String(v.value), {
         secretName: env.secretName,
         secretKey: env.name,
       });
       const at = ['spec', 'values', ...v.path.split('.')];
-      if (doc.getIn(at) === value) continue;
-      doc.setIn(at, value);
-      changed = true;
+      if (file.doc.getIn(at) !== value) file.setValue(at, value);
     }
-    return changed
-      ? { text: doc.toString({ lineWidth: 0 }), changed: true }
-      : { text, changed: false };
+    return file.text === text
+      ? { text, changed: false }
+      : { text: file.text, changed: true };
   }
   if (profile?.chartEnv.includes(env.name)) {
     throw new InputError(
@@ -124,18 +122,14 @@ export function addSecretToHelmRelease(
     );
   }
   const path = ['spec', 'values', ...env.envValuesPath.split('.')];
-  let list = doc.getIn(path, true);
-  if (list === undefined) {
-    list = new YAMLSeq();
-    doc.setIn(path, list);
-  }
-  if (!isSeq(list)) {
+  const list = doc.getIn(path, true);
+  if (list !== undefined && !isSeq(list)) {
     throw new InputError(
       `${fileName}: spec.values.${env.envValuesPath} must be a list of environment variables`,
     );
   }
   let after = -1;
-  list.items.forEach((item, index) => {
+  (isSeq(list) ? list.items : []).forEach((item, index) => {
     if (!isMap(item)) return;
     if (item.get('name') === env.name) {
       const ref = item.getIn(['valueFrom', 'secretKeyRef', 'name']);
@@ -154,13 +148,14 @@ export function addSecretToHelmRelease(
     }
   });
   if (after === -2) return { text, changed: false };
-  list.items.splice(
-    after + 1,
-    0,
-    doc.createNode({
+  const file = new HandKeptYaml(text, doc, fileName);
+  file.insertIntoList(
+    path,
+    {
       name: env.name,
       valueFrom: { secretKeyRef: { name: env.secretName, key: env.name } },
-    }),
+    },
+    after + 1,
   );
-  return { text: doc.toString({ lineWidth: 0 }), changed: true };
+  return { text: file.text, changed: true };
 }

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
-import { isMap, isSeq, isScalar, parseDocument, YAMLSeq } from 'yaml';
+import { isMap, isSeq, isScalar, parseDocument } from 'yaml';
+import { HandKeptYaml } from './yamlWriter';
 
 /** The result of adding an entry to a fleet-repository list file. @public */
 export interface RegisterResult {
@@ -13,9 +14,10 @@ export interface RegisterResult {
 
 /**
  * Adds `entry` to the `key` list (default `resources`) of a kustomization.yaml
- * (or any YAML mapping with such a list) through the `yaml` Document API, so
- * comments, key order and the other entries stay exactly as they were. A
- * no-op when the entry is already there.
+ * (or any YAML mapping with such a list). The new item is spliced into the
+ * text at the list the `yaml` parser locates, so every other line (comments
+ * and their spacing, blank lines, quoting, line ends) stays exactly as it
+ * was. A no-op when the entry is already there.
  * @public
  */
 export function registerEntry(
@@ -25,7 +27,7 @@ export function registerEntry(
 ): RegisterResult {
   const key = options.key ?? 'resources';
   const name = options.fileName ?? 'the file';
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new InputError(
       `${name} is not valid YAML (${
@@ -40,30 +42,22 @@ export function registerEntry(
       }`,
     );
   }
-  let list = doc.get(key, true);
-  if (
+  const list = doc.get(key, true);
+  const empty =
     list === undefined ||
     list === null ||
-    (isScalar(list) && list.value === null)
-  ) {
-    list = new YAMLSeq();
-    doc.set(key, list);
-  }
-  if (!isSeq(list)) {
+    (isScalar(list) && list.value === null);
+  if (!empty && !isSeq(list)) {
     throw new InputError(`${name}: "${key}" must be a list`);
   }
-  const items = list.items.map(item => (isScalar(item) ? item.value : item));
+  const items = isSeq(list)
+    ? list.items.map(item => (isScalar(item) ? item.value : item))
+    : [];
   if (items.includes(entry)) {
     return { text, changed: false, entries: items.length };
   }
-  list.add(doc.createNode(entry));
-  if (list.flow && list.items.length > 0) {
-    // A "[]" placeholder becomes a block list, as a person would write it.
-    list.flow = false;
-  }
-  return {
-    text: doc.toString({ lineWidth: 0 }),
-    changed: true,
-    entries: list.items.length,
-  };
+  // Spliced into the text: the file's other lines stay byte for byte.
+  const file = new HandKeptYaml(text, doc, name);
+  file.insertIntoList([key], entry);
+  return { text: file.text, changed: true, entries: items.length + 1 };
 }

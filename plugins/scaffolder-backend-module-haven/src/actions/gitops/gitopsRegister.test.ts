@@ -32,6 +32,35 @@ describe('haven:gitops:register', () => {
     );
   });
 
+  it('leaves every line of a hand-kept file but the new one byte for byte', async () => {
+    // Spacing before comments, indentation, blank lines, quoting and CRLF
+    // line ends are the file's own; a re-stringified document loses them.
+    const handKept = [
+      '# Apps.   Keep sorted.',
+      'kind:   Kustomization',
+      '',
+      '# --- team a ---',
+      '',
+      'resources:',
+      '    - apps/foo   # team x',
+      "    - 'apps/bar'     #team y",
+      '',
+      '',
+      'namePrefix: "haven-"   # quoted',
+      '',
+    ].join('\r\n');
+    workspace.setContent({ [FILE]: handKept });
+    const result = await runRegister(
+      { file: FILE, entry: 'orders.yaml' },
+      workspace.path,
+    );
+    expect(result.outputs).toEqual({ changed: true, entries: 3 });
+    const after = fs.readFileSync(`${workspace.path}/${FILE}`, 'utf8');
+    const lines = handKept.split('\r\n');
+    lines.splice(8, 0, "    - 'orders.yaml'");
+    expect(after).toBe(lines.join('\r\n'));
+  });
+
   it('is a no-op when the app is already listed (re-run)', async () => {
     workspace.setContent({ [FILE]: EXISTING });
     await runRegister({ file: FILE, entry: 'orders.yaml' }, workspace.path);
