@@ -309,6 +309,46 @@ spec:
     });
   });
 
+  it('puts the first secret variable at the top of the list, under its header comment', () => {
+    const before = `kind: HelmRelease
+spec:
+  values:
+    extraEnvVars:   # hand-kept
+      # plain values
+      - {name: LOG_LEVEL, value: debug}
+`;
+    const result = addSecretToHelmRelease(before, env);
+    expect(lineDiff(before, result.text)).toEqual({
+      at: 5,
+      removed: [],
+      added: [
+        '      - name: API_KEY\n',
+        '        valueFrom:\n',
+        '          secretKeyRef:\n',
+        '            name: orders-vault\n',
+        '            key: API_KEY\n',
+      ],
+    });
+  });
+
+  it('adds the list after the last chart value when there is none', () => {
+    const before =
+      'kind: HelmRelease\r\nspec:\r\n  values:\r\n    replicas: 2   # two\r\n';
+    const result = addSecretToHelmRelease(before, env);
+    expect(lineDiff(before, result.text)).toEqual({
+      at: 4,
+      removed: [],
+      added: [
+        '    extraEnvVars:\r\n',
+        '      - name: API_KEY\r\n',
+        '        valueFrom:\r\n',
+        '          secretKeyRef:\r\n',
+        '            name: orders-vault\r\n',
+        '            key: API_KEY\r\n',
+      ],
+    });
+  });
+
   it('sets chart values of a profile in place, keeping quoting and comments', () => {
     const before = `kind: HelmRelease
 metadata:
