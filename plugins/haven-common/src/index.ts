@@ -44,6 +44,7 @@ export { isErrorLevel, LOKI_LEVEL_LABEL, logQueries } from './telemetry/logql';
 export type { LogQueries } from './telemetry/logql';
 export { TRACE_ID, traceQueries } from './telemetry/traceql';
 export type { TraceQueries } from './telemetry/traceql';
+export { GO_SIMPLE_ESCAPES, isUnicodeScalarValue } from './telemetry/quoting';
 export {
   MIMIR_OTEL_METRIC_SUFFIXES,
   prometheusCountSeries,

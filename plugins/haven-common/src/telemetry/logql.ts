@@ -1,7 +1,9 @@
 import { InputError } from '@backstage/errors';
 import type { TelemetryIdentity } from '../annotations';
 import {
+  GO_SIMPLE_ESCAPES,
   goQuotedString,
+  isUnicodeScalarValue,
   LabelMatcher,
   LabelMatchOp,
   printLabelMatcher,
@@ -104,18 +106,6 @@ function selectorError(text: string, pos: number, problem: string): never {
   );
 }
 
-const SHORT_UNESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  '"': '"',
-};
-
 /**
  * Reads the matchers of a Loki stream selector, and nothing else: the text
  * must be `{` matchers `}` with optional whitespace around tokens, where a
@@ -161,7 +151,7 @@ export function parseStreamSelector(text: string): LogqlMatcher[] {
       selectorError(text, pos, `expected ${digits} hex digits`);
     }
     const code = parseInt(hex, 16);
-    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+    if (!isUnicodeScalarValue(code)) {
       selectorError(text, pos, 'escape is not a Unicode scalar value');
     }
     pos += digits;
@@ -194,8 +184,8 @@ export function parseStreamSelector(text: string): LogqlMatcher[] {
       }
       const esc = text[pos + 1];
       pos += 2;
-      if (esc !== undefined && esc in SHORT_UNESCAPES) {
-        value += SHORT_UNESCAPES[esc];
+      if (esc !== undefined && esc in GO_SIMPLE_ESCAPES) {
+        value += GO_SIMPLE_ESCAPES[esc];
       } else if (esc === 'u') {
         value += readHex(4);
       } else if (esc === 'U') {

@@ -32,6 +32,36 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
+/**
+ * What each one-character escape of a Go double-quoted string stands for:
+ * `\a \b \f \n \r \t \v \\ \"` (The Go Programming Language
+ * Specification, "Rune literals", https://go.dev/ref/spec#Rune_literals;
+ * `\'` is valid only in rune literals). The one table of the readers of Go
+ * strings: LogQL stream selectors here, Alloy configuration in haven-node.
+ * @public
+ */
+export const GO_SIMPLE_ESCAPES: Readonly<Record<string, string>> =
+  Object.freeze({
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+    '"': '"',
+  });
+
+/**
+ * Whether a number is a Unicode scalar value (at most U+10FFFF, not a
+ * surrogate), the only code points a `\u` or `\U` escape may stand for.
+ * @public
+ */
+export function isUnicodeScalarValue(code: number): boolean {
+  return code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+}
+
 /** Shows a rejected value safely inside a message: quoted, escaped, shortened. */
 export function showValue(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);

@@ -1,4 +1,8 @@
 import { InputError } from '@backstage/errors';
+import {
+  GO_SIMPLE_ESCAPES,
+  isUnicodeScalarValue,
+} from '@haven-plus/plugin-haven-common';
 import { IDENTIFIER_PART, IDENTIFIER_START, isSurrogate } from './syntax';
 
 /*
@@ -8,6 +12,12 @@ import { IDENTIFIER_PART, IDENTIFIER_START, isSurrogate } from './syntax';
  * list needs a comma after its last element; NUL and a byte order mark are
  * illegal anywhere; strings take Go's escapes.
  */
+
+/** Go's one-character escapes, and `\'`, which this scanner reads too. */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  ...GO_SIMPLE_ESCAPES,
+  "'": "'",
+};
 
 /** A syntax error, with the 1-based line and column where it was found. @public */
 export class AlloySyntaxError extends InputError {
@@ -291,20 +301,8 @@ export class Scanner {
       }
       const e =
         this.pos < this.src.length ? String.fromCodePoint(this.advance()) : '';
-      const simple: Record<string, string> = {
-        a: '\x07',
-        b: '\b',
-        f: '\f',
-        n: '\n',
-        r: '\r',
-        t: '\t',
-        v: '\v',
-        '\\': '\\',
-        '"': '"',
-        "'": "'",
-      };
-      if (e in simple) {
-        value += simple[e];
+      if (e in SIMPLE_ESCAPES) {
+        value += SIMPLE_ESCAPES[e];
         continue;
       }
       const digits: Record<string, [number, number]> = {
@@ -352,7 +350,7 @@ export class Scanner {
           escColumn,
         );
       }
-      if (x > 0x10ffff || isSurrogate(x)) {
+      if (!isUnicodeScalarValue(x)) {
         this.fail(
           'escape sequence is invalid Unicode code point',
           escLine,
