@@ -11,6 +11,7 @@ import {
   vaultSection,
 } from './fixtures';
 import {
+  externalSecretEventHint,
   externalSecretState,
   externalSecretVaultKeys,
   secretStoreState,
@@ -341,6 +342,77 @@ describe('externalSecretState', () => {
   });
 });
 
+// Event reasons and messages as ESO records them on the ExternalSecret
+// (apis/externalsecrets/v1/externalsecret_types.go Reason*, recorded in
+// pkg/controllers/externalsecret/externalsecret_controller{,_secret}.go).
+describe('externalSecretEventHint', () => {
+  it.each([
+    [
+      'UpdateFailed, key missing in Vault',
+      {
+        type: 'Warning',
+        reason: 'UpdateFailed',
+        message:
+          'error processing spec.data[0] (key: team-a/orders), err: Secret does not exist',
+      },
+      "Vault has no secret at team-a/orders: write it in Vault, or correct remoteRef.key in the fleet repository's ExternalSecret. With deletionPolicy Retain one missing key fails the whole sync.",
+    ],
+    [
+      'UpdateFailed, Vault refused',
+      {
+        type: 'Warning',
+        reason: 'UpdateFailed',
+        message:
+          'error processing spec.data[0] (key: team-a/orders), err: Error making API request.\n\nURL: GET https://vault/v1/kv/data/team-a/orders\nCode: 403. Errors:\n\n* permission denied',
+      },
+      "Vault refused the read: the policy of the SecretStore's Vault role does not grant read on this path. Check the role and its policy cover the app's KV path.",
+    ],
+    [
+      'MissingProviderSecret',
+      {
+        type: 'Normal',
+        reason: 'MissingProviderSecret',
+        message:
+          'secret does not exist at provider using spec.dataFrom[0] (key=team-a/api)',
+      },
+      'Vault has no secret at team-a/api; with deletionPolicy Delete or Merge ESO leaves it out rather than failing. Write it in Vault, or remove the entry from the ExternalSecret.',
+    ],
+    [
+      'Deleted under deletionPolicy Delete',
+      {
+        type: 'Normal',
+        reason: 'Deleted',
+        message: 'secret deleted due to DeletionPolicy=Delete',
+      },
+      'ESO deleted the target Secret: Vault returned no data for any key it reads and deletionPolicy is Delete. Workloads that read it fail until the keys are in Vault again.',
+    ],
+    [
+      'Deleted, orphaned',
+      {
+        type: 'Normal',
+        reason: 'Deleted',
+        message: 'secret deleted because it was orphaned',
+      },
+      'ESO deleted a Secret it had created under an earlier spec.target.name (creationPolicy Owner); check nothing still reads the old name.',
+    ],
+    [
+      'ParameterDeprecated',
+      { type: 'Warning', reason: 'ParameterDeprecated', message: 'x' },
+      'The ExternalSecret uses a field ESO has deprecated (the message names it): change it in the fleet repository before an ESO upgrade drops it.',
+    ],
+  ])('%s', (_what, event, hint) => {
+    expect(externalSecretEventHint(event)).toBe(hint);
+  });
+
+  it.each([
+    ['Created', 'secret created'],
+    ['Updated', 'secret updated'],
+    ['UpdateFailed', 'could not apply template: template: x: unexpected EOF'],
+  ])('asks for nothing on %s (%s)', (reason, message) => {
+    expect(externalSecretEventHint({ reason, message })).toBeUndefined();
+  });
+});
+
 describe('syncedGeneration', () => {
   it('reads the generation before the hash', () => {
     expect(syncedGeneration('3-0b1a2c…')).toBe(3);
@@ -404,6 +476,32 @@ describe('secretStoreState', () => {
     expect(result.hint).toContain(
       'kubectl describe secretstore vault-team-a -n team-a',
     );
+  });
+
+  it.each([
+    [
+      'unable to create client',
+      "ESO could not log in to Vault with the store's auth: for Kubernetes auth, Vault's role must be bound to the store's service account and namespace, and Vault must be reachable. Vault's answer is in the store's events (kubectl describe secretstore vault-team-a -n team-a).",
+    ],
+    [
+      'unable to validate store',
+      "ESO logged in to Vault but its token lookup (auth/token/lookup-self) failed: the token expired or was revoked, or its policy does not allow the lookup. Vault's answer is in the store's events (kubectl describe secretstore vault-team-a -n team-a).",
+    ],
+  ])('says what InvalidProviderConfig "%s" means', (message, hint) => {
+    const store = {
+      ...invalidSecretStore,
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'InvalidProviderConfig',
+            message,
+          },
+        ],
+      },
+    };
+    expect(secretStoreState(store).hint).toBe(hint);
   });
 
   it('is Unverified when ESO could not determine validation (Ready stays True)', () => {

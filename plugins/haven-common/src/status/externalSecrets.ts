@@ -105,6 +105,55 @@ function syncErrorHint(es: ExternalSecretObject, message?: string): string {
   }
 }
 
+/** The fields of a Kubernetes Event that {@link externalSecretEventHint} reads. @public */
+export interface ExternalSecretEvent {
+  type?: string;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * What to do about an Event ESO recorded on an ExternalSecret, by its reason:
+ * the Reason* constants of externalsecret_types.go as the controller records
+ * them (externalsecret_controller.go, externalsecret_controller_secret.go).
+ * Undefined for an Event that asks for nothing (Created, Updated) and for an
+ * UpdateFailed error whose cause it does not know.
+ * @public
+ */
+export function externalSecretEventHint(
+  event: ExternalSecretEvent,
+): string | undefined {
+  const message = event.message ?? '';
+  // "(key: <key>)" in UpdateFailed, "(key=<key>)" in MissingProviderSecret.
+  const key = /\(key[:=] ?([^)]+)\)/.exec(message)?.[1];
+  const at = key
+    ? `Vault has no secret at ${key}`
+    : 'Vault has no secret at a key it reads';
+  switch (event.reason) {
+    case 'UpdateFailed':
+      // NoSecretError's text (apis/externalsecrets/v1/provider.go).
+      if (/Secret does not exist/.test(message)) {
+        return `${at}: write it in Vault, or correct remoteRef.key in the fleet repository's ExternalSecret. With deletionPolicy Retain one missing key fails the whole sync.`;
+      }
+      // Vault's Go API client writes "Code: <status>. Errors: * <error>"
+      // (hashicorp/vault api/response.go); 403 is "permission denied".
+      if (/Code: 403\b|permission denied/.test(message)) {
+        return "Vault refused the read: the policy of the SecretStore's Vault role does not grant read on this path. Check the role and its policy cover the app's KV path.";
+      }
+      return undefined;
+    case 'MissingProviderSecret':
+      return `${at}; with deletionPolicy Delete or Merge ESO leaves it out rather than failing. Write it in Vault, or remove the entry from the ExternalSecret.`;
+    case 'Deleted':
+      return /orphaned/.test(message)
+        ? 'ESO deleted a Secret it had created under an earlier spec.target.name (creationPolicy Owner); check nothing still reads the old name.'
+        : 'ESO deleted the target Secret: Vault returned no data for any key it reads and deletionPolicy is Delete. Workloads that read it fail until the keys are in Vault again.';
+    case 'ParameterDeprecated':
+      return 'The ExternalSecret uses a field ESO has deprecated (the message names it): change it in the fleet repository before an ESO upgrade drops it.';
+    default:
+      return undefined;
+  }
+}
+
 /** The generation ESO last synced, from `status.syncedResourceVersion`. */
 export function syncedGeneration(
   syncedResourceVersion: string | undefined,
@@ -353,13 +402,24 @@ export function secretStoreState(
     };
   }
   if (ready.status === 'False') {
+    const events = `the store's events (${kubectlDescribe(
+      kind,
+      store.metadata,
+    )})`;
+    // InvalidProviderConfig's two messages, errUnableCreateClient and
+    // errUnableValidateStore in ESO's pkg/controllers/secretstore/common.go:
+    // creating the Vault client logs in (providers/v1/vault provider.go,
+    // setAuth); validating looks the token up (validate.go, lookup-self).
+    const hints: Record<string, string> = {
+      'unable to create client': `ESO could not log in to Vault with the store's auth: for Kubernetes auth, Vault's role must be bound to the store's service account and namespace, and Vault must be reachable. Vault's answer is in ${events}.`,
+      'unable to validate store': `ESO logged in to Vault but its token lookup (auth/token/lookup-self) failed: the token expired or was revoked, or its policy does not allow the lookup. Vault's answer is in ${events}.`,
+    };
     return {
       state: 'Error',
       reason: describeCondition(ready, 'invalid'),
-      hint: `The cause (for example Vault refusing the Kubernetes login) is in the store's events (${kubectlDescribe(
-        kind,
-        store.metadata,
-      )}).`,
+      hint:
+        hints[ready.message?.trim() ?? ''] ??
+        `The cause (for example Vault refusing the Kubernetes login) is in ${events}.`,
     };
   }
   if (ready.reason === 'ValidationUnknown') {
