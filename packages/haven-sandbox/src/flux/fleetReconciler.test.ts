@@ -1,98 +1,45 @@
 import { loadManifestValidator } from '@haven-plus/haven-test-utils';
+import {
+  externalSecret,
+  fluxKustomization,
+  helmRelease,
+  kustomizeList,
+  secretStore,
+} from './__testUtils__/fleetApp';
 import { reconcileFleet } from './fleetReconciler';
 
 /* A fleet branch shaped like what haven:gitops:render writes for one app. */
 const app = 'demo';
 const files: Record<string, string> = {
-  'clusters/c1/apps/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - ${app}.yaml
-`,
+  'clusters/c1/apps/kustomization.yaml': kustomizeList([`${app}.yaml`]),
   [`clusters/c1/apps/${app}.yaml`]: `# comment
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${app}
-  namespace: flux-system
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  interval: 10m
-  path: ./apps/c1/${app}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
-  [`apps/c1/${app}/kustomization.yaml`]: `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - secretstore.yaml
-  - externalsecret.yaml
-  - helmrelease.yaml
-`,
-  [`apps/c1/${app}/secretstore.yaml`]: `apiVersion: external-secrets.io/v1
-kind: SecretStore
-metadata:
-  name: ${app}-vault
-  namespace: ${app}
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  provider:
-    vault:
-      server: https://vault.example
-      path: kv-apps
-      version: v2
-      auth:
-        kubernetes:
-          mountPath: kubernetes
-          role: r
-          serviceAccountRef:
-            name: ${app}
-`,
-  [`apps/c1/${app}/externalsecret.yaml`]: `apiVersion: external-secrets.io/v1
-kind: ExternalSecret
-metadata:
-  name: ${app}-vault
-  namespace: ${app}
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  refreshInterval: 1h
-  secretStoreRef:
-    kind: SecretStore
-    name: ${app}-vault
-  target:
-    name: ${app}-vault
-  data:
-    - secretKey: A
-      remoteRef:
-        key: apps/${app}/${app}/a
-        property: value
-    - secretKey: B
-      remoteRef:
-        key: apps/${app}/${app}/b
-        property: value
-`,
-  [`apps/c1/${app}/helmrelease.yaml`]: `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${app}
-  namespace: ${app}
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  interval: 30m
-  chart:
-    spec:
-      chart: open-webui
-      version: 8.3.0
-      sourceRef:
-        kind: HelmRepository
-        name: ${app}
-`,
+${fluxKustomization({
+  app,
+  namespace: 'flux-system',
+  path: `./apps/c1/${app}`,
+})}`,
+  [`apps/c1/${app}/kustomization.yaml`]: kustomizeList([
+    'secretstore.yaml',
+    'externalsecret.yaml',
+    'helmrelease.yaml',
+  ]),
+  [`apps/c1/${app}/secretstore.yaml`]: secretStore({
+    app,
+    kvMount: 'kv-apps',
+    role: 'r',
+  }),
+  [`apps/c1/${app}/externalsecret.yaml`]: externalSecret({
+    app,
+    data: [
+      { secretKey: 'A', key: `apps/${app}/${app}/a` },
+      { secretKey: 'B', key: `apps/${app}/${app}/b` },
+    ],
+  }),
+  [`apps/c1/${app}/helmrelease.yaml`]: helmRelease({
+    app,
+    chart: 'open-webui',
+    version: '8.3.0',
+  }),
 };
 
 const revision = `main@sha1:${'ab'.repeat(20)}`;

@@ -1,78 +1,33 @@
-/* eslint-disable @backstage/no-undeclared-imports -- octokit and its
- * create-pull-request plugin are hoisted in the monorepo (see githubSandbox.test.ts). */
-import { Octokit } from 'octokit';
-import { createPullRequest } from 'octokit-plugin-create-pull-request';
+import { pullRequestClient } from '../github/__testUtils__/pullRequestClient';
 import { SANDBOX_DOUBLES, startSandboxDoubles } from '../sandbox';
+import {
+  externalSecret as externalSecretYaml,
+  fluxKustomization,
+  secretStore as secretStoreYaml,
+} from './__testUtils__/fleetApp';
 
 const app = 'fleet-sync-demo';
 const appDir = `apps/haven-sandbox/${app}`;
-const flux = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${app}
-  namespace: ${app}
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  interval: 10m
-  path: ./${appDir}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-const externalSecret = `apiVersion: external-secrets.io/v1
-kind: ExternalSecret
-metadata:
-  name: ${app}-vault
-  namespace: ${app}
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  refreshInterval: 1h
-  secretStoreRef:
-    kind: SecretStore
-    name: ${app}-vault
-  target:
-    name: ${app}-vault
-  data:
-    - secretKey: TOKEN
-      remoteRef:
-        key: apps/${app}/${app}/token
-        property: value
-`;
-const secretStore = `apiVersion: external-secrets.io/v1
-kind: SecretStore
-metadata:
-  name: ${app}-vault
-  namespace: ${app}
-  labels:
-    backstage.io/kubernetes-id: ${app}
-spec:
-  provider:
-    vault:
-      server: https://vault.example
-      path: ${SANDBOX_DOUBLES.vault.kvMount}
-      version: v2
-      auth:
-        kubernetes:
-          mountPath: kubernetes
-          role: ${app}
-          serviceAccountRef:
-            name: ${app}
-`;
+const flux = fluxKustomization({ app, namespace: app, path: `./${appDir}` });
+const externalSecret = externalSecretYaml({
+  app,
+  data: [{ secretKey: 'TOKEN', key: `apps/${app}/${app}/token` }],
+});
+const secretStore = secretStoreYaml({
+  app,
+  kvMount: SANDBOX_DOUBLES.vault.kvMount,
+  role: app,
+});
 
 describe('the sandbox fleet sync (Flux stand-in)', () => {
   it('applies a merged pull request to the cluster double, with the ESO failure for a key Vault lacks', async () => {
     const sandbox = await startSandboxDoubles({ anyPort: true });
     try {
       const { owner, name } = SANDBOX_DOUBLES.github.fleetRepo;
-      const client = new (Octokit.plugin(createPullRequest))({
-        auth: SANDBOX_DOUBLES.github.token,
-        baseUrl: sandbox.urls.github,
-        throttle: { enabled: false },
-        request: { retries: 0 },
-      });
+      const client = pullRequestClient(
+        sandbox.urls.github,
+        SANDBOX_DOUBLES.github.token,
+      );
       const list = await fetch(
         `${sandbox.urls.github}/repos/${owner}/${name}/contents/clusters/haven-sandbox/apps/kustomization.yaml`,
         {

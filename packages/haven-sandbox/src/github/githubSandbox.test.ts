@@ -1,11 +1,9 @@
 /* eslint-disable @backstage/no-undeclared-imports -- The real Backstage
  * clients these tests drive are hoisted in the monorepo but not yet
- * devDependencies of this package: octokit, octokit-plugin-create-pull-request, @backstage/config,
+ * devDependencies of this package: @backstage/config,
  * @backstage/backend-defaults, @backstage/backend-test-utils.
  * Remove this line once they are declared. */
 import { parse, parseDocument } from 'yaml';
-import { Octokit } from 'octokit';
-import { createPullRequest } from 'octokit-plugin-create-pull-request';
 import { ConfigReader } from '@backstage/config';
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -14,6 +12,7 @@ import {
   GITHUB_SANDBOX,
   startGitHubDoubleOnLoopback,
 } from './githubSandbox';
+import { pullRequestClient } from './__testUtils__/pullRequestClient';
 
 const APPS = 'clusters/haven-sandbox/apps/kustomization.yaml';
 const FLUX = 'clusters/haven-sandbox/apps/open-webui-voorbeeld.yaml';
@@ -66,33 +65,38 @@ describe('the sandbox fleet repository', () => {
   });
 });
 
+/** Opens a pull request that adds the app `chat` to the sandbox fleet repository. */
+const addChat = (
+  client: ReturnType<typeof pullRequestClient>,
+  title: string,
+  body: string,
+) => {
+  const { owner, name } = GITHUB_SANDBOX.fleetRepo;
+  return client.createPullRequest({
+    owner,
+    repo: name,
+    title,
+    body,
+    head: 'add-chat',
+    changes: [
+      {
+        files: {
+          'apps/haven-sandbox/chat/kustomization.yaml': 'resources: []\n',
+        },
+        commit: 'Add chat',
+      },
+    ],
+  });
+};
+
 describe('the GitHub double on loopback', () => {
   it('takes a pull request over real HTTP and serves the merged result to GithubUrlReader', async () => {
     const github = await startGitHubDoubleOnLoopback(0);
     try {
       expect(github.token).toBe(GITHUB_SANDBOX.token);
       const { owner, name } = GITHUB_SANDBOX.fleetRepo;
-      const client = new (Octokit.plugin(createPullRequest))({
-        auth: github.token,
-        baseUrl: github.url,
-        throttle: { enabled: false },
-        request: { retries: 0 },
-      });
-      const pr = await client.createPullRequest({
-        owner,
-        repo: name,
-        title: 'Add chat',
-        body: '',
-        head: 'add-chat',
-        changes: [
-          {
-            files: {
-              'apps/haven-sandbox/chat/kustomization.yaml': 'resources: []\n',
-            },
-            commit: 'Add chat',
-          },
-        ],
-      });
+      const client = pullRequestClient(github.url, github.token);
+      const pr = await addChat(client, 'Add chat', '');
       expect(pr?.data.html_url).toBe(
         'https://github.com/haven-fleet/fleet/pull/1',
       );
@@ -149,27 +153,8 @@ describe('the GitHub double on loopback', () => {
     });
     try {
       const { owner, name } = GITHUB_SANDBOX.fleetRepo;
-      const client = new (Octokit.plugin(createPullRequest))({
-        auth: github.token,
-        baseUrl: github.url,
-        throttle: { enabled: false },
-        request: { retries: 0 },
-      });
-      const pr = await client.createPullRequest({
-        owner,
-        repo: name,
-        title: 'Add <chat>',
-        body: 'Adds chat',
-        head: 'add-chat',
-        changes: [
-          {
-            files: {
-              'apps/haven-sandbox/chat/kustomization.yaml': 'resources: []\n',
-            },
-            commit: 'Add chat',
-          },
-        ],
-      });
+      const client = pullRequestClient(github.url, github.token);
+      const pr = await addChat(client, 'Add <chat>', 'Adds chat');
       const htmlUrl = pr!.data.html_url;
       expect(htmlUrl).toBe(`${github.url}/${owner}/${name}/pull/1`);
 
