@@ -1,4 +1,4 @@
-import { vaultStoreProvider } from './manifests';
+import { folderKustomization, vaultStoreProvider } from './manifests';
 
 const VAULT = {
   server: 'https://vault.example.nl',
@@ -43,5 +43,31 @@ describe('vaultStoreProvider', () => {
       'namespace',
       'auth',
     ]);
+  });
+});
+
+describe('folderKustomization', () => {
+  it("lists the folder's files relative to it, in order", () => {
+    const file = (path: string) => ({ path, purpose: '', objects: [] });
+    expect(
+      folderKustomization(
+        'apps/prod/shop',
+        [
+          file('apps/prod/shop/namespace.yaml'),
+          file('apps/prod/shop/a/b.yaml'),
+        ],
+        'What Flux applies for shop.',
+      ),
+    ).toEqual({
+      path: 'apps/prod/shop/kustomization.yaml',
+      purpose: 'What Flux applies for shop.',
+      objects: [
+        {
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources: ['namespace.yaml', 'a/b.yaml'],
+        },
+      ],
+    });
   });
 });

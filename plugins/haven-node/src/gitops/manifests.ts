@@ -364,6 +364,27 @@ function chartSource(input: AppDeliveryInput): {
 }
 
 /**
+ * The folder's kustomization.yaml: every file written so far into `folder`,
+ * relative to it and in order, as kustomize `resources`.
+ */
+export function folderKustomization(
+  folder: string,
+  files: readonly DeliveryFile[],
+  purpose: string,
+): DeliveryFile {
+  const kustomize: KustomizeFile = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: files.map(f => f.path.slice(folder.length + 1)),
+  };
+  return {
+    path: `${folder}/kustomization.yaml`,
+    purpose,
+    objects: [kustomize],
+  };
+}
+
+/**
  * The Flux Kustomization (contracts.md 3.2) that makes a cluster apply one
  * folder of the fleet repository: prune, wait, the cluster's source and
  * dependsOn.
@@ -651,16 +672,9 @@ export function buildAppDelivery(input: AppDeliveryInput): DeliveryFile[] {
     });
   }
 
-  const kustomize: KustomizeFile = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: files.map(f => f.path.slice(folder.length + 1)),
-  };
-  files.push({
-    path: `${folder}/kustomization.yaml`,
-    purpose: `What Flux applies for ${app}.`,
-    objects: [kustomize],
-  });
+  files.push(
+    folderKustomization(folder, files, `What Flux applies for ${app}.`),
+  );
 
   // contracts.md 3.2: the Flux Kustomization that applies the app folder.
   const flux = fluxKustomization(cluster, {

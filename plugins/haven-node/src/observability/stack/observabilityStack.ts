@@ -7,9 +7,9 @@ import type { IOCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.f
 import type { HavenGitopsCluster } from '../../gitops/types';
 import {
   fluxKustomization,
+  folderKustomization,
   vaultStoreProvider,
   type DeliveryFile,
-  type KustomizeFile,
 } from '../../gitops/manifests';
 import { alloyValues } from './alloyValues';
 import { OBSERVABILITY_CHARTS } from './charts';
@@ -272,16 +272,13 @@ export function buildObservabilityStack(
     });
   }
 
-  const kustomize: KustomizeFile = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: files.map(f => f.path.slice(folder.length + 1)),
-  };
-  files.push({
-    path: `${folder}/kustomization.yaml`,
-    purpose: `What Flux applies for ${cluster.name}'s telemetry stack.`,
-    objects: [kustomize],
-  });
+  files.push(
+    folderKustomization(
+      folder,
+      files,
+      `What Flux applies for ${cluster.name}'s telemetry stack.`,
+    ),
+  );
 
   const flux = fluxKustomization(cluster, {
     name: 'observability',
