@@ -10,7 +10,8 @@ import {
   getUpstreamJson,
   isRecord,
   msToNs,
-  UpstreamError,
+  unexpectedShape,
+  type UpstreamCall,
   type UpstreamReadOptions,
 } from './upstream';
 
@@ -43,7 +44,7 @@ export async function readLogs(
   // The first point is one step after the window's start, the last at its
   // end: 12 points, each counting the step before it.
   const firstPointMs = range.startMs + range.stepMs;
-  const body = await getUpstreamJson({
+  const call: UpstreamCall = {
     service: 'Loki',
     configKey: 'haven.loki',
     upstream: options.upstream,
@@ -58,13 +59,9 @@ export async function readLogs(
     what,
     signal: options.signal,
     timeoutMs: options.timeoutMs,
-  });
-
-  const series = matrix(body, () => {
-    throw new UpstreamError(
-      `Loki at ${options.upstream.url} answered the ${what} in an unexpected shape; check that haven.loki.url points at Loki itself`,
-    );
-  });
+  };
+  const body = await getUpstreamJson(call);
+  const series = matrix(body, () => unexpectedShape(call));
   const totals = new Array<number>(BUCKETS).fill(0);
   const errors = new Array<number>(BUCKETS).fill(0);
   const levels: Record<string, number> = {};

@@ -8,7 +8,8 @@ import {
   getUpstreamJson,
   isRecord,
   nsToIso,
-  UpstreamError,
+  unexpectedShape,
+  type UpstreamCall,
   type UpstreamReadOptions,
 } from './upstream';
 
@@ -84,7 +85,7 @@ export async function readTraces(
 ): Promise<TracesSection> {
   const { range } = options;
   const what = 'trace search';
-  const body = await getUpstreamJson({
+  const call: UpstreamCall = {
     service: 'Tempo',
     configKey: 'haven.tempo',
     upstream: options.upstream,
@@ -101,12 +102,9 @@ export async function readTraces(
     what,
     signal: options.signal,
     timeoutMs: options.timeoutMs,
-  });
-  const found = searchTraces(body, () => {
-    throw new UpstreamError(
-      `Tempo at ${options.upstream.url} answered the ${what} in an unexpected shape; check that haven.tempo.url points at Tempo itself`,
-    );
-  });
+  };
+  const body = await getUpstreamJson(call);
+  const found = searchTraces(body, () => unexpectedShape(call));
   const traces: TraceSummary[] = [];
   for (const t of found) {
     const traceId = str(t.traceID);

@@ -62,6 +62,16 @@ function hint(call: UpstreamCall, status: number): string {
   return `check ${call.configKey}`;
 }
 
+/**
+ * The failure for an answer that is JSON but not in the shape the call's
+ * API returns: most often the URL points at something else.
+ */
+export function unexpectedShape(call: UpstreamCall): never {
+  throw new UpstreamError(
+    `${call.service} at ${call.upstream.url} answered the ${call.what} in an unexpected shape; check that ${call.configKey}.url points at ${call.service} itself`,
+  );
+}
+
 /** GETs JSON from Loki or Tempo, with the tenant header and the view's deadline. */
 export async function getUpstreamJson(call: UpstreamCall): Promise<unknown> {
   const where = `${call.service} at ${call.upstream.url}`;
