@@ -1,5 +1,8 @@
 export interface Config {
-  /** Haven+ settings (haven.vault and haven.grafana are described by @haven-plus/plugin-haven-node). */
+  /**
+   * Haven+ settings. haven.vault, haven.gitops and haven.charts are described
+   * by @haven-plus/plugin-haven-node; haven.grafana by @haven-plus/plugin-haven-common.
+   */
   haven?: {
     /** The Loki the entity page reads log volume and recent error lines from. */
     loki?: {

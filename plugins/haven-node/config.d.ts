@@ -1,23 +1,6 @@
 export interface Config {
   /** Haven+ settings. */
   haven?: {
-    /** Grafana, as the observability stack provisions it and the entity page links to it. */
-    grafana?: {
-      /**
-       * Base URL of Grafana for links, e.g. https://grafana.example.nl.
-       * @visibility frontend
-       */
-      baseUrl?: string;
-      /** Datasource UIDs (defaults haven-loki, haven-tempo, haven-mimir). */
-      datasources?: {
-        /** @visibility frontend */
-        loki?: string;
-        /** @visibility frontend */
-        tempo?: string;
-        /** @visibility frontend */
-        mimir?: string;
-      };
-    };
     /** Where apps are delivered: the fleet repository Flux reconciles, per cluster. */
     gitops?: {
       /** The fleet repository every cluster's Flux reconciles. */

@@ -2,8 +2,10 @@ export interface Config {
   /** Haven+ settings. */
   haven?: {
     /**
-     * Grafana, for the entity page's Explore links (traces, logs, metrics).
-     * The same keys are read by @haven-plus/plugin-haven-node.
+     * Grafana, as the observability stack provisions it and the entity page
+     * links to it. Read by the entity page (@haven-plus/plugin-haven: all keys)
+     * and by @haven-plus/plugin-haven-node (the datasource UIDs the stack
+     * render provisions).
      */
     grafana?: {
       /**
@@ -23,7 +25,10 @@ export interface Config {
        * @visibility frontend
        */
       linkFormat?: 'panes' | 'legacy';
-      /** Datasource UIDs (defaults haven-loki, haven-tempo, haven-mimir). */
+      /**
+       * Datasource UIDs (defaults haven-loki, haven-tempo, haven-mimir), each
+       * 1-40 letters, digits, '-' or '_'.
+       */
       datasources?: {
         /** @visibility frontend */
         loki?: string;
