@@ -47,4 +47,16 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 
-backend.start();
+// A replica that cannot start exits non-zero, so that whatever runs it
+// (Kubernetes, systemd) starts it again: without this, a failed start leaves
+// a process that stays unready for ever. Two replicas starting together on a
+// new database are the common case: one of them finds the catalog's
+// migration lock taken.
+backend.start().catch(error => {
+  process.stderr.write(
+    `Backend startup failed, exiting: ${
+      error instanceof Error ? error.message : String(error)
+    }\n`,
+  );
+  process.exit(1);
+});

@@ -7,6 +7,7 @@ import {
   readHavenVaultConfig,
   VaultClient,
 } from '@haven-plus/plugin-haven-node';
+import { boundedCache } from './boundedCache';
 import { readEntityPageConfig } from './config';
 import { havenPermissions } from './permissions';
 import { createRouter } from './router';
@@ -73,7 +74,8 @@ export const havenPlugin = createBackendPlugin({
         const telemetry = new EntityTelemetryService({
           config: pageConfig,
           vault,
-          cache,
+          // Redis that stops answering must not hold the page (see boundedCache).
+          cache: boundedCache(cache, { logger }),
           logger,
         });
         httpRouter.use(
