@@ -9,7 +9,10 @@ import { createPullRequest } from 'octokit-plugin-create-pull-request';
  * pull request action uses, against the GitHub double at `baseUrl`. No
  * throttling and no retries, so a test sees each answer the double gives.
  */
-export function pullRequestClient(baseUrl: string, token: string) {
+export function pullRequestClient(
+  baseUrl: string,
+  token: string,
+): Octokit & ReturnType<typeof createPullRequest> {
   return new (Octokit.plugin(createPullRequest))({
     auth: token,
     baseUrl,
