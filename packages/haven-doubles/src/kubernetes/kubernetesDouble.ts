@@ -16,6 +16,7 @@ import {
   parseFieldSelector,
 } from './fieldSelector';
 import { statusBody } from './status';
+import { answerPatch } from './patch';
 
 /** The parts of an object the double reads; everything else is kept as is. */
 export interface KubernetesObject {
@@ -109,6 +110,12 @@ function qualifiedResource(type: ResourceType): string {
   return type.group ? `${type.plural}.${type.group}` : type.plural;
 }
 
+/** The RBAC verb of a request, as the API server names it in a 403. */
+function verbOf(method: string, name: string | undefined): string {
+  if (method === 'PATCH') return 'patch';
+  return name ? 'get' : 'list';
+}
+
 export function createKubernetesDouble(
   options: KubernetesDoubleOptions,
 ): KubernetesDouble {
@@ -158,7 +165,7 @@ export function createKubernetesDouble(
     return HttpResponse.json(body, { status });
   };
 
-  const handler = http.all(`${base}/*`, ({ request }) => {
+  const handler = http.all(`${base}/*`, async ({ request }) => {
     const url = new URL(request.url);
     const labelSelector = url.searchParams.get('labelSelector');
     const fieldSelector = url.searchParams.get('fieldSelector');
@@ -171,7 +178,7 @@ export function createKubernetesDouble(
         statusBody(401, 'Unauthorized', 'Unauthorized'),
       );
     }
-    if (request.method !== 'GET') {
+    if (request.method !== 'GET' && request.method !== 'PATCH') {
       return answer(
         request,
         405,
@@ -214,12 +221,27 @@ export function createKubernetesDouble(
           'Forbidden',
           `${qualifiedResource(
             type,
-          )} is forbidden: User "system:serviceaccount:backstage:backstage" cannot ${
-            parsed.name ? 'get' : 'list'
-          } resource "${type.plural}" in API group "${type.group}" ${scope}`,
+          )} is forbidden: User "system:serviceaccount:backstage:backstage" cannot ${verbOf(
+            request.method,
+            parsed.name,
+          )} resource "${type.plural}" in API group "${type.group}" ${scope}`,
           { group: type.group, kind: type.plural },
         ),
       );
+    }
+
+    if (request.method === 'PATCH') {
+      const key = keyOf(type, parsed.namespace, parsed.name ?? '');
+      const patched = await answerPatch(request, {
+        ...parsed,
+        type,
+        current: parsed.name ? store.get(key) : undefined,
+        save: object => {
+          apply(object);
+          return store.get(key) ?? object;
+        },
+      });
+      return answer(request, patched.status, patched.body);
     }
 
     if (parsed.name) {
