@@ -84,3 +84,17 @@ export {
 } from './tempo/tempoDouble';
 export { quoteTraceQL } from './tempo/traceql';
 export * from './helm';
+export {
+  createGitLabDouble,
+  type ActiveGitLabFault,
+  type GitLabDouble,
+  type GitLabDoubleOptions,
+  type GitLabDoubleState,
+  type GitLabFault,
+  type GitLabFaults,
+  type GitLabMergeRequestSnapshot,
+  type GitLabProjectSeed,
+  type GitLabRecordedRequest,
+  type GitLabTokenSpec,
+} from './gitlab/gitlabDouble';
+export { GITLAB_FAULT_MESSAGES } from './gitlab/errors';
