@@ -11,6 +11,7 @@ import {
   type JsonObject,
 } from './errors';
 import { createFaults, faultMessage, type GitHubFaults } from './faults';
+import { faultControls } from '../http/faultSchedule';
 import { ObjectStore, type FlatTree } from './gitObjects';
 import {
   execute,
@@ -554,11 +555,7 @@ export function createGitHubDouble(options: GitHubDoubleOptions): GitHubDouble {
   return {
     handlers,
     requests,
-    faults: {
-      inject: faults.inject,
-      clear: faults.clear,
-      active: faults.active,
-    },
+    faults: faultControls(faults),
     state,
   };
 }

@@ -80,14 +80,23 @@ export function createMethodPathFaults<
 >() {
   const schedule = createFaultSchedule<F>();
   return {
-    inject: schedule.inject,
-    clear: schedule.clear,
-    active: schedule.active,
+    ...faultControls(schedule),
     decide: (method: string, path: string): FaultDecision<F> =>
       schedule.decide(
         f =>
           (!f.method || f.method.toUpperCase() === method) &&
           pathMatches(f.path, path),
       ),
+  };
+}
+
+/** What a double hands its callers of its schedule: all but `decide`. */
+export function faultControls<
+  S extends { inject: unknown; clear: unknown; active: unknown },
+>(schedule: S): Pick<S, 'inject' | 'clear' | 'active'> {
+  return {
+    inject: schedule.inject,
+    clear: schedule.clear,
+    active: schedule.active,
   };
 }

@@ -1,5 +1,6 @@
 import {
   createFaultSchedule,
+  faultControls,
   pathMatches,
   type FaultDecision as SharedDecision,
 } from '../http/faultSchedule';
@@ -78,9 +79,7 @@ export type FaultDecision = SharedDecision<TelemetryFault>;
 export function createTelemetryFaults() {
   const schedule = createFaultSchedule<TelemetryFault>();
   return {
-    inject: schedule.inject,
-    clear: schedule.clear,
-    active: schedule.active,
+    ...faultControls(schedule),
     /** `orgId` is the request's `X-Scope-OrgID`, undefined when absent. */
     decide: (method: string, path: string, orgId?: string): FaultDecision =>
       schedule.decide(

@@ -1,9 +1,6 @@
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
-import {
-  createTelemetryFaults,
-  faultBody,
-  type TelemetryFaults,
-} from './faults';
+import type { HttpHandler } from 'msw';
+import { faultControls } from '../http/faultSchedule';
+import { createTelemetryFaults, type TelemetryFaults } from './faults';
 import {
   LogQLParseError,
   matchesAll,
@@ -22,6 +19,7 @@ import {
   parseSecondsOrDuration,
 } from './params';
 import { jsonReply, NO_ORG_ID, orgIdFrom, plainTextError } from './plainText';
+import { telemetryHandler } from './telemetryHandler';
 
 export type {
   TelemetryFault as LokiFault,
@@ -456,14 +454,17 @@ export function createLokiDouble(options: LokiDoubleOptions): LokiDouble {
     );
   };
 
-  const route = (request: Request, url: URL): Response => {
-    const path = url.pathname;
-    const streams = streamsFor(request);
-    if (streams instanceof Response) return streams;
-    if (request.method !== 'GET') {
-      return plainTextError(501, `the Loki double serves only GET ${path}`);
-    }
-    try {
+  const handler = telemetryHandler({
+    base,
+    name: 'Loki',
+    requests,
+    faults,
+    queryParam: 'query',
+    // Loki's readiness probe, outside the API and its tenancy [inf].
+    outside: { '/ready': 'ready\n' },
+    api: `${API}/`,
+    tenancy: streamsFor,
+    route: (path, url, streams) => {
       if (path === `${API}/query_range`) return queryRange(url, streams);
       if (path === `${API}/labels`) {
         const names = new Set(
@@ -481,51 +482,11 @@ export function createLokiDouble(options: LokiDoubleOptions): LokiDouble {
         );
         return jsonReply({ status: 'success', data: [...found].sort() });
       }
-    } catch (error) {
-      if (error instanceof ParamError || error instanceof LogQLParseError) {
-        return plainTextError(400, error.message);
-      }
-      throw error;
-    }
-    return plainTextError(
-      501,
-      `the Loki double does not serve GET ${path} (only query_range, labels and label values)`,
-    );
-  };
-
-  const handler = http.all(`${base}/*`, async ({ request }) => {
-    const url = new URL(request.url);
-    const entry: LokiRecordedRequest = {
-      method: request.method.toUpperCase(),
-      path: url.pathname,
-      params: [...url.searchParams.keys()],
-      status: 0,
-    };
-    const query = url.searchParams.get('query');
-    if (query !== null) entry.query = query;
-    requests.push(entry);
-
-    const fault = faults.decide(entry.method, entry.path, orgIdFrom(request));
-    if (fault.latencyMs > 0) await delay(fault.latencyMs);
-    if (fault.terminal?.reset) return HttpResponse.error();
-    let response: Response;
-    if (fault.terminal?.status !== undefined) {
-      response = plainTextError(
-        fault.terminal.status,
-        faultBody(fault.terminal),
-      );
-    } else if (url.pathname === '/ready') {
-      // Loki's readiness probe, outside the API and its tenancy [inf].
-      response = new HttpResponse('ready\n', {
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    } else if (!url.pathname.startsWith(`${API}/`)) {
-      response = plainTextError(404, '404 page not found');
-    } else {
-      response = route(request, url);
-    }
-    entry.status = response.status;
-    return response;
+      return undefined;
+    },
+    isBadRequest: error =>
+      error instanceof ParamError || error instanceof LogQLParseError,
+    serves: 'query_range, labels and label values',
   });
 
   const state: LokiDoubleState = {
@@ -556,11 +517,7 @@ export function createLokiDouble(options: LokiDoubleOptions): LokiDouble {
   return {
     handlers: [handler],
     requests,
-    faults: {
-      inject: faults.inject,
-      clear: faults.clear,
-      active: faults.active,
-    },
+    faults: faultControls(faults),
     state,
     push,
   };

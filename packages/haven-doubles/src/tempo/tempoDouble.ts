@@ -1,9 +1,6 @@
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
-import {
-  createTelemetryFaults,
-  faultBody,
-  type TelemetryFaults,
-} from '../loki/faults';
+import { HttpResponse, type HttpHandler } from 'msw';
+import { faultControls } from '../http/faultSchedule';
+import { createTelemetryFaults, type TelemetryFaults } from '../loki/faults';
 import {
   jsonReply,
   NO_ORG_ID,
@@ -11,6 +8,7 @@ import {
   plainTextError,
 } from '../loki/plainText';
 import { compareNs } from '../loki/params';
+import { telemetryHandler } from '../loki/telemetryHandler';
 import { parseTraceQL, TraceQLParseError, type SpansetFilter } from './traceql';
 import {
   matchingSpans,
@@ -277,14 +275,17 @@ export function createTempoDouble(options: TempoDoubleOptions): TempoDouble {
     );
   };
 
-  const route = (request: Request, url: URL): Response => {
-    const path = url.pathname;
-    const traces = tracesFor(request);
-    if (traces instanceof Response) return traces;
-    if (request.method !== 'GET') {
-      return plainTextError(501, `the Tempo double serves only GET ${path}`);
-    }
-    try {
+  const handler = telemetryHandler({
+    base,
+    name: 'Tempo',
+    requests,
+    faults,
+    queryParam: 'q',
+    // Tempo's readiness and echo endpoints, outside tenancy [inf].
+    outside: { '/ready': 'ready\n', '/api/echo': 'echo' },
+    api: '/api/',
+    tenancy: tracesFor,
+    route: (path, url, traces, request) => {
       if (path === '/api/search') return search(url, traces);
       const v1 = /^\/api\/traces\/([^/]+)$/.exec(path);
       if (v1)
@@ -298,63 +299,16 @@ export function createTempoDouble(options: TempoDoubleOptions): TempoDouble {
       const v2 = /^\/api\/v2\/traces\/([^/]+)$/.exec(path);
       if (v2)
         return traceById(url, traces, decodeURIComponent(v2[1]), request, true);
-    } catch (error) {
-      if (error instanceof BadRequest)
-        return plainTextError(400, error.message);
-      throw error;
-    }
-    return plainTextError(
-      501,
-      `the Tempo double does not serve GET ${path} (only search and traces by id)`,
-    );
-  };
-
-  const handler = http.all(`${base}/*`, async ({ request }) => {
-    const url = new URL(request.url);
-    const entry: TempoRecordedRequest = {
-      method: request.method.toUpperCase(),
-      path: url.pathname,
-      params: [...url.searchParams.keys()],
-      status: 0,
-    };
-    const q = url.searchParams.get('q');
-    if (q !== null) entry.query = q;
-    requests.push(entry);
-
-    const fault = faults.decide(entry.method, entry.path, orgIdFrom(request));
-    if (fault.latencyMs > 0) await delay(fault.latencyMs);
-    if (fault.terminal?.reset) return HttpResponse.error();
-    let response: Response;
-    if (fault.terminal?.status !== undefined) {
-      response = plainTextError(
-        fault.terminal.status,
-        faultBody(fault.terminal),
-      );
-    } else if (url.pathname === '/ready' || url.pathname === '/api/echo') {
-      // Tempo's readiness and echo endpoints, outside tenancy [inf].
-      response = new HttpResponse(
-        url.pathname === '/ready' ? 'ready\n' : 'echo',
-        {
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-        },
-      );
-    } else if (!url.pathname.startsWith('/api/')) {
-      response = plainTextError(404, '404 page not found');
-    } else {
-      response = route(request, url);
-    }
-    entry.status = response.status;
-    return response;
+      return undefined;
+    },
+    isBadRequest: error => error instanceof BadRequest,
+    serves: 'search and traces by id',
   });
 
   return {
     handlers: [handler],
     requests,
-    faults: {
-      inject: faults.inject,
-      clear: faults.clear,
-      active: faults.active,
-    },
+    faults: faultControls(faults),
     state: {
       tenants: () => [...tenants.keys()].sort(),
       traceIds: tenant =>

@@ -1,5 +1,6 @@
 import {
   createFaultSchedule,
+  faultControls,
   pathMatches,
   type FaultDecision as SharedDecision,
 } from '../http/faultSchedule';
@@ -91,9 +92,7 @@ export function createFaults(): VaultFaults & {
 } {
   const schedule = createFaultSchedule<VaultFault>();
   return {
-    inject: schedule.inject,
-    clear: schedule.clear,
-    active: schedule.active,
+    ...faultControls(schedule),
     decide: (method, list, namespace, path) =>
       schedule.decide(
         f =>

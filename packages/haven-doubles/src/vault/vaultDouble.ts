@@ -38,6 +38,7 @@ import {
 import { kvRoute } from './kvRoutes';
 import { appRoleRoute, kubernetesRoute, tokenRoute } from './authRoutes';
 import { createFaults, defaultFaultErrors, type VaultFaults } from './faults';
+import { faultControls } from '../http/faultSchedule';
 
 export type { VaultFault, VaultFaults, ActiveVaultFault } from './faults';
 export type { KubernetesLoginSpec as VaultKubernetesLogin } from './core';
@@ -718,11 +719,7 @@ export function createVaultDouble(options: VaultDoubleOptions): VaultDouble {
   return {
     handlers: [handler],
     requests,
-    faults: {
-      inject: faults.inject,
-      clear: faults.clear,
-      active: faults.active,
-    },
+    faults: faultControls(faults),
     state,
   };
 }
