@@ -1,3 +1,10 @@
+import {
+  lexQuery,
+  lineAndColumn,
+  type QueryLanguage,
+  type QueryToken,
+} from './queryLexer';
+
 /**
  * The LogQL subset the Loki double understands: what a careful backend sends
  * for an entity page, and nothing else. Anything outside it is answered as
@@ -68,139 +75,53 @@ export type LogQLQuery = LogQuery | MetricQuery;
 /** A query Loki would refuse; `message` is the whole plain-text body. */
 export class LogQLParseError extends Error {}
 
-type TokenType = 'ident' | 'string' | 'duration' | 'op' | 'eof';
-
-interface Token {
-  type: TokenType;
-  /** the source text (for strings: with quotes) */
-  text: string;
-  /** strings: the unescaped value */
-  value: string;
-  pos: number;
-}
+type TokenType = QueryToken['type'];
+type Token = QueryToken;
 
 const KEYWORDS = new Set(['sum', 'by', 'without', 'count_over_time']);
-const OPERATORS = ['|=', '|~', '!=', '!~', '=~', '==', '|', '=', '!'];
-const PUNCTUATION = '{}()[],';
-
-function position(text: string, pos: number): { line: number; col: number } {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - (before.lastIndexOf('\n') + 1) + 1;
-  return { line, col };
-}
 
 function parseError(text: string, pos: number, detail: string): never {
-  const { line, col } = position(text, pos);
+  const { line, col } = lineAndColumn(text, pos);
   throw new LogQLParseError(
     `parse error at line ${line}, col ${col}: ${detail}`,
   );
 }
 
+const LOGQL: QueryLanguage = {
+  double: 'Loki',
+  space: /[ \t\n\r]/,
+  wordStart: /[A-Za-z_]/,
+  wordPart: /[A-Za-z0-9_]/,
+  operators: ['|=', '|~', '!=', '!~', '=~', '==', '|', '=', '!', ...'{}()[],'],
+  refused: {
+    '`': 'syntax error: unexpected raw string (the Loki double accepts only double-quoted strings)',
+  },
+  fail: parseError,
+};
+
+/** What Loki's messages call a token, and a token type that is expected. */
+const NAMES: Record<Exclude<TokenType, 'op'>, string> = {
+  word: 'IDENTIFIER',
+  string: 'STRING',
+  number: 'RANGE',
+  eof: '$end',
+};
+const EXPECTED: Record<TokenType, string> = {
+  word: 'IDENT',
+  string: 'STRING',
+  number: 'DURATION',
+  op: 'OP',
+  eof: '',
+};
+
 function describe(token: Token): string {
-  switch (token.type) {
-    case 'eof':
-      return '$end';
-    case 'string':
-      return 'STRING';
-    case 'duration':
-      return 'RANGE';
-    case 'ident':
-      return KEYWORDS.has(token.text) ? token.text.toUpperCase() : 'IDENTIFIER';
-    default:
-      return token.text;
-  }
+  if (token.type === 'op') return token.text;
+  if (token.type === 'word' && KEYWORDS.has(token.text))
+    return token.text.toUpperCase();
+  return NAMES[token.type];
 }
 
-const operatorAt = (text: string, at: number) =>
-  OPERATORS.find(o => text.startsWith(o, at));
-
-function lex(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i += 1;
-      continue;
-    }
-    const start = i;
-    if (c === '"') {
-      // Double-quoted strings with only the escapes \" and \\ (the subset):
-      // a backend that escapes exactly those two can never leave the string.
-      let value = '';
-      i += 1;
-      for (;;) {
-        if (i >= text.length || text[i] === '\n')
-          parseError(text, start, 'literal not terminated');
-        const ch = text[i];
-        if (ch === '"') break;
-        if (ch === '\\') {
-          const next = text[i + 1];
-          if (next !== '"' && next !== '\\') {
-            parseError(
-              text,
-              i,
-              `invalid char escape \\${
-                next ?? ''
-              } (the Loki double accepts only \\" and \\\\)`,
-            );
-          }
-          value += next;
-          i += 2;
-          continue;
-        }
-        value += ch;
-        i += 1;
-      }
-      i += 1;
-      tokens.push({
-        type: 'string',
-        text: text.slice(start, i),
-        value,
-        pos: start,
-      });
-      continue;
-    }
-    if (c === '`') {
-      parseError(
-        text,
-        start,
-        'syntax error: unexpected raw string (the Loki double accepts only double-quoted strings)',
-      );
-    }
-    if (/[A-Za-z_]/.test(c)) {
-      while (i < text.length && /[A-Za-z0-9_]/.test(text[i])) i += 1;
-      const word = text.slice(start, i);
-      tokens.push({ type: 'ident', text: word, value: word, pos: start });
-      continue;
-    }
-    if (/[0-9]/.test(c)) {
-      while (i < text.length && /[0-9A-Za-zµ.]/.test(text[i])) i += 1;
-      const word = text.slice(start, i);
-      tokens.push({ type: 'duration', text: word, value: word, pos: start });
-      continue;
-    }
-    const op = operatorAt(text, i);
-    if (op) {
-      i += op.length;
-      tokens.push({ type: 'op', text: op, value: op, pos: start });
-      continue;
-    }
-    if (PUNCTUATION.includes(c)) {
-      i += 1;
-      tokens.push({ type: 'op', text: c, value: c, pos: start });
-      continue;
-    }
-    parseError(
-      text,
-      start,
-      `syntax error: unexpected character ${JSON.stringify(c)}`,
-    );
-  }
-  tokens.push({ type: 'eof', text: '', value: '', pos: text.length });
-  return tokens;
-}
+const lex = (text: string) => lexQuery(text, LOGQL);
 
 const DURATION_UNITS_MS: Record<string, number> = {
   ms: 1,
@@ -277,8 +198,8 @@ class Parser {
     const first = this.peek();
     let query: LogQLQuery;
     if (first.type === 'op' && first.text === '{') query = this.logQuery();
-    else if (first.type === 'ident' && first.text === 'sum') query = this.sum();
-    else if (first.type === 'ident' && first.text === 'count_over_time')
+    else if (first.type === 'word' && first.text === 'sum') query = this.sum();
+    else if (first.type === 'word' && first.text === 'count_over_time')
       query = this.rangeAggregation(undefined);
     else this.unexpected(first, '{, sum or count_over_time');
     this.unexpectedUnless(this.peek(), 'eof');
@@ -318,7 +239,7 @@ class Parser {
     if (token.type !== type || (text !== undefined && token.text !== text)) {
       this.unexpected(
         token,
-        type === 'eof' ? undefined : text ?? type.toUpperCase(),
+        type === 'eof' ? undefined : text ?? EXPECTED[type],
       );
     }
   }
@@ -336,7 +257,7 @@ class Parser {
 
   private label(): string {
     const token = this.next();
-    if (token.type !== 'ident') this.unexpected(token, 'IDENTIFIER');
+    if (token.type !== 'word') this.unexpected(token, 'IDENTIFIER');
     return token.text;
   }
 
@@ -403,7 +324,7 @@ class Parser {
   }
 
   private grouping(): string[] {
-    this.expect('ident', 'by');
+    this.expect('word', 'by');
     this.expect('op', '(');
     const labels: string[] = [];
     if (!this.isOp(')')) {
@@ -418,18 +339,18 @@ class Parser {
   }
 
   private sum(): MetricQuery {
-    this.expect('ident', 'sum');
+    this.expect('word', 'sum');
     let by: string[] | undefined;
     const after = this.peek();
-    if (after.type === 'ident' && after.text === 'by') by = this.grouping();
+    if (after.type === 'word' && after.text === 'by') by = this.grouping();
     this.expect('op', '(');
     const inner = this.peek();
-    if (inner.type !== 'ident' || inner.text !== 'count_over_time')
+    if (inner.type !== 'word' || inner.text !== 'count_over_time')
       this.unexpected(inner, 'COUNT_OVER_TIME');
     const query = this.rangeAggregation([]);
     this.expect('op', ')');
     const postfix = this.peek();
-    if (postfix.type === 'ident' && postfix.text === 'by') {
+    if (postfix.type === 'word' && postfix.text === 'by') {
       if (by !== undefined) this.unexpected(postfix);
       by = this.grouping();
     }
@@ -437,11 +358,11 @@ class Parser {
   }
 
   private rangeAggregation(sumBy: string[] | undefined): MetricQuery {
-    this.expect('ident', 'count_over_time');
+    this.expect('word', 'count_over_time');
     this.expect('op', '(');
     const inner = this.logQuery();
     this.expect('op', '[');
-    const rangeToken = this.expect('duration');
+    const rangeToken = this.expect('number');
     const rangeMs = parseDurationMs(rangeToken.text);
     if (rangeMs === undefined || rangeMs <= 0) {
       parseError(

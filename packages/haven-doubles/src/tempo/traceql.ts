@@ -1,3 +1,10 @@
+import {
+  lexQuery,
+  lineAndColumn,
+  type QueryLanguage,
+  type QueryToken,
+} from '../loki/queryLexer';
+
 /**
  * The TraceQL subset the Tempo double understands: one spanset filter,
  * optionally followed by `select`, as a backend looking up an entity's
@@ -61,40 +68,10 @@ export interface SpansetFilter {
 /** A query Tempo would refuse; `message` is the plain-text 400 body. */
 export class TraceQLParseError extends Error {}
 
-interface Token {
-  type: 'word' | 'string' | 'number' | 'op' | 'eof';
-  text: string;
-  value: string;
-  pos: number;
-}
-
-const OPERATORS = [
-  '&&',
-  '||',
-  '>=',
-  '<=',
-  '!=',
-  '=~',
-  '!~',
-  '=',
-  '>',
-  '<',
-  '{',
-  '}',
-  '(',
-  ')',
-  '!',
-  '|',
-  ',',
-];
-
-const operatorAt = (text: string, at: number) =>
-  OPERATORS.find(o => text.startsWith(o, at));
+type Token = QueryToken;
 
 function fail(text: string, pos: number, detail: string): never {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - (before.lastIndexOf('\n') + 1) + 1;
+  const { line, col } = lineAndColumn(text, pos);
   // Tempo's message for a query it cannot parse [inf]: contracts.md 5.2
   // gives no error body; Tempo's parser is modelled on LogQL's.
   throw new TraceQLParseError(
@@ -102,75 +79,34 @@ function fail(text: string, pos: number, detail: string): never {
   );
 }
 
-function lex(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (/\s/.test(c)) {
-      i += 1;
-      continue;
-    }
-    const start = i;
-    if (c === '"') {
-      let value = '';
-      i += 1;
-      for (;;) {
-        if (i >= text.length || text[i] === '\n')
-          fail(text, start, 'literal not terminated');
-        if (text[i] === '"') break;
-        if (text[i] === '\\') {
-          const next = text[i + 1];
-          if (next !== '"' && next !== '\\') {
-            fail(
-              text,
-              i,
-              `invalid char escape \\${
-                next ?? ''
-              } (the Tempo double accepts only \\" and \\\\)`,
-            );
-          }
-          value += next;
-          i += 2;
-          continue;
-        }
-        value += text[i];
-        i += 1;
-      }
-      i += 1;
-      tokens.push({
-        type: 'string',
-        text: text.slice(start, i),
-        value,
-        pos: start,
-      });
-      continue;
-    }
-    if (/[A-Za-z_.]/.test(c)) {
-      while (i < text.length && /[A-Za-z0-9_.]/.test(text[i])) i += 1;
-      const word = text.slice(start, i);
-      tokens.push({ type: 'word', text: word, value: word, pos: start });
-      continue;
-    }
-    if (/[0-9]/.test(c)) {
-      while (i < text.length && /[0-9A-Za-zµ.]/.test(text[i])) i += 1;
-      const word = text.slice(start, i);
-      tokens.push({ type: 'number', text: word, value: word, pos: start });
-      continue;
-    }
-    const op = operatorAt(text, i);
-    if (!op)
-      fail(
-        text,
-        start,
-        `syntax error: unexpected character ${JSON.stringify(c)}`,
-      );
-    i += op.length;
-    tokens.push({ type: 'op', text: op, value: op, pos: start });
-  }
-  tokens.push({ type: 'eof', text: '', value: '', pos: text.length });
-  return tokens;
-}
+const TRACEQL: QueryLanguage = {
+  double: 'Tempo',
+  space: /\s/,
+  wordStart: /[A-Za-z_.]/,
+  wordPart: /[A-Za-z0-9_.]/,
+  operators: [
+    '&&',
+    '||',
+    '>=',
+    '<=',
+    '!=',
+    '=~',
+    '!~',
+    '=',
+    '>',
+    '<',
+    '{',
+    '}',
+    '(',
+    ')',
+    '!',
+    '|',
+    ',',
+  ],
+  fail,
+};
+
+const lex = (text: string) => lexQuery(text, TRACEQL);
 
 const NANOS: Record<string, bigint> = {
   ns: 1n,
