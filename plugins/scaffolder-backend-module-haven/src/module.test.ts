@@ -44,6 +44,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitops:register',
       'haven:gitops:add-secret',
       'haven:observability:render',
+      'haven:gitlab:merge-request',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
@@ -59,6 +60,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitops:register',
       'haven:gitops:add-secret',
       'haven:observability:render',
+      'haven:gitlab:merge-request',
     ]);
   });
 

@@ -14,6 +14,7 @@ import { createObservabilityRenderAction } from './actions/observability/observa
 import { createGitopsAddSecretAction } from './actions/gitops/gitopsAddSecret';
 import { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
 import { createGitopsRenderAction } from './actions/gitops/gitopsRender';
+import { createGitlabMergeRequestAction } from './actions/gitops/gitlabMergeRequest';
 import { createVaultProvisionAction } from './actions/vault/vaultProvision';
 
 /**
@@ -69,6 +70,7 @@ export const scaffolderModuleHaven = createBackendModule({
             vault,
             datasourceUids: readDatasourceUids(config),
           }),
+          createGitlabMergeRequestAction({ config }),
         );
       },
     });
