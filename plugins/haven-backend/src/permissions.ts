@@ -1,18 +1,10 @@
-import { createPermission } from '@backstage/plugin-permission-common';
-import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
-
-/**
- * Reading an entity's Vault metadata and Loki/Tempo summaries on its page. A
- * resource permission on the catalog entity, so a policy can decide per
- * entity (for example with the catalog's `isEntityOwner` rule).
- *
- * @public
+/*
+ * The permissions are defined in @haven-plus/plugin-haven-common, so the
+ * entity page can ask for them too; this package keeps exporting them.
  */
-export const havenEntityTelemetryReadPermission = createPermission({
-  name: 'haven.entity.telemetry.read',
-  attributes: { action: 'read' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-});
-
-/** Every permission the haven backend plugin declares. @public */
-export const havenPermissions = [havenEntityTelemetryReadPermission];
+export {
+  havenEntityFluxReconcilePermission,
+  havenEntitySecretsSyncPermission,
+  havenEntityTelemetryReadPermission,
+  havenPermissions,
+} from '@haven-plus/plugin-haven-common';

@@ -10,6 +10,9 @@ import {
 import { boundedCache } from './boundedCache';
 import { readEntityPageConfig } from './config';
 import { havenPermissions } from './permissions';
+import { readDeliveryClusters } from './delivery/clusters';
+import { DeliveryActions } from './delivery/DeliveryActions';
+import { createKubernetesRequester } from './delivery/kubernetesApi';
 import { createRouter } from './router';
 import {
   EntityTelemetryService,
@@ -20,7 +23,10 @@ import { listKvKeys } from './service/vault';
 /**
  * The Haven+ backend plugin: per-entity Vault KV metadata and Loki/Tempo
  * summaries for the entity page, at
- * `GET /api/haven/entities/:kind/:namespace/:name/telemetry?window=1h`.
+ * `GET /api/haven/entities/:kind/:namespace/:name/telemetry?window=1h`; and
+ * the Delivery card's actions, `POST .../delivery/sync` (ESO force-sync) and
+ * `POST .../delivery/reconcile` (Flux reconcile request), each behind its own
+ * permission and audited.
  *
  * @public
  */
@@ -37,6 +43,7 @@ export const havenPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         httpRouter,
@@ -47,6 +54,7 @@ export const havenPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        auditor,
       }) {
         permissionsRegistry.addPermissions(havenPermissions);
 
@@ -78,8 +86,21 @@ export const havenPlugin = createBackendPlugin({
           cache: boundedCache(cache, { logger }),
           logger,
         });
+        // Sync now and Reconcile write through the clusters and credentials
+        // the Kubernetes backend reads with (kubernetes.clusterLocatorMethods).
+        const delivery = new DeliveryActions({
+          clusters: readDeliveryClusters(config),
+          request: createKubernetesRequester(),
+        });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, telemetry }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            telemetry,
+            auditor,
+            delivery,
+          }),
         );
       },
     });

@@ -99,3 +99,11 @@ export type {
   SecretStoreState,
   StateResult,
 } from './status/types';
+export { externalSecretEventHint } from './status/externalSecrets';
+export type { ExternalSecretEvent } from './status/externalSecrets';
+export {
+  havenEntityFluxReconcilePermission,
+  havenEntitySecretsSyncPermission,
+  havenEntityTelemetryReadPermission,
+  havenPermissions,
+} from './permissions';
