@@ -22,7 +22,7 @@ export type {
 export { vaultAppNames } from './vault/naming';
 export type { VaultAppNames } from './vault/naming';
 
-// Configuration (config.d.ts)
+// Configuration (this package's config.d.ts; haven.grafana's schema is haven-common's)
 export { readHavenVaultConfig } from './config/vaultConfig';
 export type { HavenVaultConfig, HavenVaultEnvironment } from './vault/types';
 export {

@@ -15,7 +15,7 @@ export type GrafanaLinkSettings =
     }
   | { grafana?: undefined; problem: string };
 
-/** Reads `haven.grafana` (plugins/haven/config.d.ts). */
+/** Reads `haven.grafana` (declared in plugins/haven-common/config.d.ts). */
 export function readGrafanaLinkSettings(
   config: ConfigApi,
 ): GrafanaLinkSettings {

@@ -54,7 +54,7 @@ export function createGitopsRegisterAction() {
       const text = await readWorkspaceFile(
         ctx.workspacePath,
         file,
-        `${file} is not in the workspace: fetch it from the fleet repository first (fetch:plain:file), or onboard the cluster if the file does not exist there yet`,
+        `${file} is not in the workspace: fetch it from the fleet repository first (fetch:plain:file), or, for a cluster without one, commit a kustomization.yaml with "resources: []" at that path first`,
       );
       const result = registerEntry(text, entry, { key, fileName: file });
       if (result.changed) {
