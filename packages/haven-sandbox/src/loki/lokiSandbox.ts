@@ -3,9 +3,9 @@ import {
   type LokiDouble,
   type LokiDoubleOptions,
 } from '@haven-plus/haven-doubles';
-import { SANDBOX_DOWN_TENANT, SANDBOX_TELEMETRY } from './sandboxTelemetry';
 import {
   startTelemetryDoubleOnLoopback,
+  TELEMETRY_SANDBOX_TENANTS,
   type RunningTelemetryDouble,
   type TelemetrySandboxOptions,
 } from './telemetryLoopback';
@@ -16,8 +16,7 @@ import {
  */
 export const LOKI_SANDBOX = {
   port: 7104,
-  tenant: SANDBOX_TELEMETRY.tenant,
-  downTenant: SANDBOX_DOWN_TENANT,
+  ...TELEMETRY_SANDBOX_TENANTS,
 } as const;
 
 export type RunningLokiDouble = RunningTelemetryDouble<LokiDouble>;
@@ -35,20 +34,11 @@ export async function startLokiDoubleOnLoopback(
   options: Partial<Omit<LokiDoubleOptions, 'baseUrl'>> &
     TelemetrySandboxOptions = {},
 ): Promise<RunningLokiDouble> {
-  const { downTenants, ...doubleOptions } = options;
   return startTelemetryDoubleOnLoopback({
     port,
     name: 'Loki',
-    downTenants,
-    now: doubleOptions.now,
-    create: (origin, seed) => {
-      const tenants =
-        doubleOptions.tenants ??
-        (() => {
-          const { tenant, streams } = seed();
-          return { [tenant]: streams };
-        })();
-      return createLokiDouble({ ...doubleOptions, tenants, baseUrl: origin });
-    },
+    options,
+    seeded: seed => seed.streams,
+    create: createLokiDouble,
   });
 }

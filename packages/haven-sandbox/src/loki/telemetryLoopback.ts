@@ -6,6 +6,7 @@ import {
 } from '@haven-plus/haven-doubles';
 import {
   SANDBOX_DOWN_TENANT,
+  SANDBOX_TELEMETRY,
   sandboxTelemetrySeed,
   type SandboxTelemetrySeed,
 } from './sandboxTelemetry';
@@ -28,33 +29,55 @@ export type RunningTelemetryDouble<D> = LoopbackServer & {
   double: D;
 };
 
+/** The tenant the Loki and Tempo sandboxes hold, and the one they are down for. */
+export const TELEMETRY_SANDBOX_TENANTS = {
+  tenant: SANDBOX_TELEMETRY.tenant,
+  downTenant: SANDBOX_DOWN_TENANT,
+} as const;
+
 /**
  * The one way the Loki and Tempo sandboxes start: the double made for the
  * origin the loopback server (http/loopback.ts) binds, with its down
- * tenants injected. `seed` gives the sandbox telemetry as of `now`, made
- * only when the double asks for it.
+ * tenants injected. Without `tenants` in the options it holds the sandbox
+ * telemetry as of `now` (made only then) under its tenant; `seeded` picks
+ * the double's part of it.
  */
 export async function startTelemetryDoubleOnLoopback<
+  T,
+  O extends { tenants?: Record<string, T>; now?: () => Date },
   D extends { handlers: HttpHandler[]; faults: TelemetryFaults },
->(options: {
+>(start: {
   port: number;
   name: 'Loki' | 'Tempo';
-  downTenants?: readonly string[];
-  now?: () => Date;
-  create: (origin: string, seed: () => SandboxTelemetrySeed) => D;
+  options: O & TelemetrySandboxOptions;
+  seeded: (seed: SandboxTelemetrySeed) => T;
+  create: (options: O & { tenants: Record<string, T>; baseUrl: string }) => D;
 }): Promise<RunningTelemetryDouble<D>> {
+  const { downTenants, ...doubleOptions } = start.options;
   let double: D | undefined;
-  const seed = () => sandboxTelemetrySeed(options.now?.() ?? new Date());
   const server = await serveOnLoopback(
     origin => {
-      const made = options.create(origin, seed);
-      for (const tenant of options.downTenants ?? [SANDBOX_DOWN_TENANT]) {
+      const tenants =
+        doubleOptions.tenants ??
+        (() => {
+          const seed = sandboxTelemetrySeed(
+            doubleOptions.now?.() ?? new Date(),
+          );
+          return { [seed.tenant]: start.seeded(seed) };
+        })();
+      // The double's options: all of the sandbox's but `downTenants`.
+      const made = start.create({
+        ...(doubleOptions as O),
+        tenants,
+        baseUrl: origin,
+      });
+      for (const tenant of downTenants ?? [SANDBOX_DOWN_TENANT]) {
         made.faults.inject({ tenant, status: 503 });
       }
       double = made;
       return made.handlers;
     },
-    { port: options.port, name: options.name },
+    { port: start.port, name: start.name },
   );
   return { ...server, double: double as D };
 }

@@ -1,9 +1,6 @@
 import {
-  SANDBOX_DOWN_TENANT,
-  SANDBOX_TELEMETRY,
-} from '../loki/sandboxTelemetry';
-import {
   startTelemetryDoubleOnLoopback,
+  TELEMETRY_SANDBOX_TENANTS,
   type RunningTelemetryDouble,
   type TelemetrySandboxOptions,
 } from '../loki/telemetryLoopback';
@@ -19,8 +16,7 @@ import {
  */
 export const TEMPO_SANDBOX = {
   port: 7105,
-  tenant: SANDBOX_TELEMETRY.tenant,
-  downTenant: SANDBOX_DOWN_TENANT,
+  ...TELEMETRY_SANDBOX_TENANTS,
 } as const;
 
 export type RunningTempoDouble = RunningTelemetryDouble<TempoDouble>;
@@ -38,25 +34,12 @@ export async function startTempoDoubleOnLoopback(
   options: Partial<Omit<TempoDoubleOptions, 'baseUrl'>> &
     TelemetrySandboxOptions = {},
 ): Promise<RunningTempoDouble> {
-  const { downTenants, ...doubleOptions } = options;
   return startTelemetryDoubleOnLoopback({
     port,
     name: 'Tempo',
-    downTenants,
-    now: doubleOptions.now,
-    create: (origin, seed) => {
-      const tenants =
-        doubleOptions.tenants ??
-        (() => {
-          const { tenant, traces } = seed();
-          return { [tenant]: traces };
-        })();
-      return createTempoDouble({
-        multitenancyEnabled: true,
-        ...doubleOptions,
-        tenants,
-        baseUrl: origin,
-      });
-    },
+    options,
+    seeded: seed => seed.traces,
+    create: doubleOptions =>
+      createTempoDouble({ multitenancyEnabled: true, ...doubleOptions }),
   });
 }
