@@ -7,6 +7,10 @@ import {
   type LokiStreamSeed,
 } from './lokiDouble';
 import { parseLogQL, quoteLogQL } from './logql';
+import {
+  getTelemetry as get,
+  type TelemetryAnswer as Answer,
+} from './__testUtils__/telemetryGet';
 
 const DOUBLE_URL = 'http://loki.double.test';
 const TENANT = 'team-a';
@@ -18,42 +22,6 @@ const real = realSystemFromEnv({
   hint: 'the tenant (X-Scope-OrgID) to push to and read from; the Loki must run with auth_enabled: true',
 });
 const server = setupDoubleServer(real);
-
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-async function get(
-  base: string,
-  path: string,
-  params: Record<string, string | number | bigint> = {},
-  tenant?: string | null,
-): Promise<Answer> {
-  const search = new URLSearchParams(
-    Object.entries(params).map(([k, v]) => [k, String(v)]),
-  );
-  const qs = search.toString();
-  const res = await fetch(`${base}${path}${qs ? `?${qs}` : ''}`, {
-    headers: typeof tenant === 'string' ? { 'X-Scope-OrgID': tenant } : {},
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type') ?? '',
-    text,
-    body,
-  };
-}
 
 const ns = (date: Date | number) =>
   (BigInt(new Date(date).getTime()) * 1_000_000n).toString();

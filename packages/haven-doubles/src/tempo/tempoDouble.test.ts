@@ -8,6 +8,10 @@ import {
   type TempoTraceSeed,
 } from './tempoDouble';
 import { parseTraceQL, quoteTraceQL } from './traceql';
+import {
+  getTelemetry as get,
+  type TelemetryAnswer as Answer,
+} from '../loki/__testUtils__/telemetryGet';
 
 const DOUBLE_URL = 'http://tempo.double.test';
 const TENANT = 'team-a';
@@ -20,45 +24,6 @@ const real = realSystemFromEnv({
 });
 const otlpUrl = process.env.HAVEN_TEST_TEMPO_OTLP_URL?.replace(/\/+$/, '');
 const server = setupDoubleServer(real);
-
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-async function get(
-  base: string,
-  path: string,
-  params: Record<string, string | number> = {},
-  tenant?: string | null,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const qs = new URLSearchParams(
-    Object.entries(params).map(([k, v]) => [k, String(v)]),
-  ).toString();
-  const res = await fetch(`${base}${path}${qs ? `?${qs}` : ''}`, {
-    headers: {
-      ...headers,
-      ...(typeof tenant === 'string' ? { 'X-Scope-OrgID': tenant } : {}),
-    },
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type') ?? '',
-    text,
-    body,
-  };
-}
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const hex = (bytes: number) =>

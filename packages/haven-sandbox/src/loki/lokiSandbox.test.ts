@@ -1,4 +1,5 @@
 import { quoteLogQL } from '@haven-plus/haven-doubles';
+import { getTelemetry as get } from '@haven-plus/haven-doubles/src/loki/__testUtils__/telemetryGet';
 import { LOKI_SANDBOX, startLokiDoubleOnLoopback } from './lokiSandbox';
 import {
   SANDBOX_DOWN_TENANT,
@@ -10,29 +11,6 @@ import {
 
 const ns = (date: Date | number) =>
   (BigInt(new Date(date).getTime()) * 1_000_000n).toString();
-
-async function get(
-  base: string,
-  path: string,
-  params: Record<string, string | number>,
-  tenant?: string,
-) {
-  const qs = new URLSearchParams(
-    Object.entries(params).map(([k, v]) => [k, String(v)]),
-  );
-  const res = await fetch(`${base}${path}?${qs}`, {
-    headers: tenant ? { 'X-Scope-OrgID': tenant } : {},
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    text,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    body: (res.headers.get('content-type')?.includes('json')
-      ? JSON.parse(text)
-      : undefined) as any,
-  };
-}
 
 const allValues = (body: {
   data: { result: Array<{ values: Array<[string, string]> }> };

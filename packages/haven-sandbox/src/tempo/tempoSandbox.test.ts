@@ -1,4 +1,5 @@
 import { quoteTraceQL } from '@haven-plus/haven-doubles';
+import { getTelemetry as get } from '@haven-plus/haven-doubles/src/loki/__testUtils__/telemetryGet';
 import { startTempoDoubleOnLoopback, TEMPO_SANDBOX } from './tempoSandbox';
 import {
   SANDBOX_DOWN_TENANT,
@@ -7,28 +8,6 @@ import {
 } from '../loki/sandboxTelemetry';
 
 // Real HTTP to the loopback server: no msw in this file.
-
-async function get(
-  base: string,
-  path: string,
-  params: Record<string, string | number>,
-  tenant?: string,
-) {
-  const qs = new URLSearchParams(
-    Object.entries(params).map(([k, v]) => [k, String(v)]),
-  );
-  const res = await fetch(`${base}${path}?${qs}`, {
-    headers: tenant ? { 'X-Scope-OrgID': tenant } : {},
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    body: (res.headers.get('content-type')?.includes('json')
-      ? JSON.parse(text)
-      : undefined) as any,
-  };
-}
 
 describe('the sandbox Tempo', () => {
   it('holds 30 traces of the Open WebUI component over the last hour: 3 failing, 4 slow', async () => {
