@@ -6,14 +6,9 @@
  * github.com adds `status` as a string, e.g. `"404"`.
  */
 
-export type Json =
-  | string
-  | number
-  | boolean
-  | null
-  | Json[]
-  | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import type { Json, JsonObject } from '../http/json';
+
+export type { Json, JsonObject } from '../http/json';
 
 /** What a route answers before it becomes an HTTP response. */
 export interface GitHubReply {

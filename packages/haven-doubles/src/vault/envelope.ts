@@ -1,14 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Json, JsonObject } from '../http/json';
 
-/** A JSON value as Vault puts it on the wire. */
-export type Json =
-  | string
-  | number
-  | boolean
-  | null
-  | Json[]
-  | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+export type { Json, JsonObject } from '../http/json';
 
 /**
  * What a route answers before it becomes an HTTP response: a status and a
