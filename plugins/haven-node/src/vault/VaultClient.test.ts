@@ -154,18 +154,14 @@ describe('VaultClient', () => {
 
   it('retries an idempotent call through 503 and 429, and says so when it gives up', async () => {
     const double = vault();
-    double.faults.inject({
-      method: 'GET',
-      path: 'sys/mounts',
-      status: 503,
-      times: 1,
-    });
-    double.faults.inject({
-      method: 'GET',
-      path: 'sys/mounts',
-      status: 429,
-      times: 1,
-    });
+    for (const status of [503, 429]) {
+      double.faults.inject({
+        method: 'GET',
+        path: 'sys/mounts',
+        status,
+        times: 1,
+      });
+    }
     await expect(client().listMounts()).resolves.toEqual(expect.any(Array));
     expect(
       double.requests
