@@ -95,23 +95,15 @@ describe('the sandbox Loki', () => {
       end: ns(now),
       step: '300',
     };
+    const queryRange = (url: string, tenant: string) =>
+      get(url, '/loki/api/v1/query_range', params, tenant);
     const sandbox = await startLokiDoubleOnLoopback(0, { now: () => now });
     try {
-      const down = await get(
-        sandbox.url,
-        '/loki/api/v1/query_range',
-        params,
-        SANDBOX_DOWN_TENANT,
-      );
+      const down = await queryRange(sandbox.url, SANDBOX_DOWN_TENANT);
       expect(down.status).toBe(503);
       expect(down.body).toBeUndefined();
       expect(down.text).toBe('Service Unavailable\n');
-      const up = await get(
-        sandbox.url,
-        '/loki/api/v1/query_range',
-        params,
-        LOKI_SANDBOX.tenant,
-      );
+      const up = await queryRange(sandbox.url, LOKI_SANDBOX.tenant);
       expect(up.status).toBe(200);
       const levels = up.body.data.result.map(
         (r: { metric: { detected_level: string } }) => r.metric.detected_level,
@@ -122,12 +114,7 @@ describe('the sandbox Loki', () => {
     }
     const healthy = await startLokiDoubleOnLoopback(0, { downTenants: [] });
     try {
-      const res = await get(
-        healthy.url,
-        '/loki/api/v1/query_range',
-        params,
-        SANDBOX_DOWN_TENANT,
-      );
+      const res = await queryRange(healthy.url, SANDBOX_DOWN_TENANT);
       expect(res.status).toBe(200);
     } finally {
       await healthy.close();
