@@ -62,7 +62,7 @@ let baseUrl: string;
 async function scaffolder(method: string, route: string, body?: unknown) {
   const res = await fetch(`${baseUrl}/api/scaffolder/v2${route}`, {
     method,
-    body: body && JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
     headers: {
       authorization: mockCredentials.user.header(),
       'content-type': 'application/json',
