@@ -20,7 +20,12 @@ import {
   type Route,
   type RouteRequest,
 } from './core';
-import type { KvKey, KvVersion, SecretMount } from './model';
+import {
+  newKvKey,
+  type KvKey,
+  type KvVersion,
+  type SecretMount,
+} from './model';
 
 type KvStore = NonNullable<SecretMount['kv']>;
 
@@ -90,20 +95,7 @@ export function kvRoute(core: Core, mount: SecretMount, rest: string): Route {
   const maxVersionsOf = (k: KvKey) =>
     k.maxVersions || kv.config.maxVersions || DEFAULT_MAX_VERSIONS;
 
-  const newKey = (): KvKey => {
-    const time = goTime(now());
-    return {
-      casRequired: false,
-      maxVersions: 0,
-      deleteVersionAfter: '0s',
-      customMetadata: null,
-      createdTime: time,
-      updatedTime: time,
-      currentVersion: 0,
-      oldestVersion: 0,
-      versions: new Map(),
-    };
-  };
+  const newKey = (): KvKey => newKvKey(goTime(now()));
 
   if (area === 'config' && slash < 0) {
     return {

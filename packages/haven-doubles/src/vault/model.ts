@@ -22,6 +22,24 @@ export interface KvKey {
   versions: Map<number, KvVersion>;
 }
 
+/**
+ * A KV v2 key just made, at `time`: no versions yet and no settings of its
+ * own (0 and `0s` defer to the mount's config).
+ */
+export function newKvKey(time: string): KvKey {
+  return {
+    casRequired: false,
+    maxVersions: 0,
+    deleteVersionAfter: '0s',
+    customMetadata: null,
+    createdTime: time,
+    updatedTime: time,
+    currentVersion: 0,
+    oldestVersion: 0,
+    versions: new Map(),
+  };
+}
+
 export interface KvConfig {
   casRequired: boolean;
   maxVersions: number;

@@ -21,12 +21,13 @@ import {
   type Operation,
   type Route,
 } from './core';
-import type {
-  AuthMount,
-  KubernetesRole,
-  NamespaceState,
-  SecretMount,
-  TokenEntry,
+import {
+  newKvKey,
+  type AuthMount,
+  type KubernetesRole,
+  type NamespaceState,
+  type SecretMount,
+  type TokenEntry,
 } from './model';
 import { Acl, parametersAllowed, parsePolicy, type Identity } from './policy';
 import {
@@ -374,14 +375,8 @@ export function createVaultDouble(options: VaultDoubleOptions): VaultDouble {
     }
     const time = goTime(now());
     mount.kv.keys.set(s.path, {
-      casRequired: false,
-      maxVersions: 0,
-      deleteVersionAfter: '0s',
-      customMetadata: null,
-      createdTime: time,
-      updatedTime: time,
+      ...newKvKey(time),
       currentVersion: 1,
-      oldestVersion: 0,
       versions: new Map([
         [
           1,
