@@ -19,7 +19,10 @@ import {
   parseSecondsOrDuration,
 } from './params';
 import { jsonReply, NO_ORG_ID, orgIdFrom, plainTextError } from './plainText';
-import { telemetryHandler } from './telemetryHandler';
+import {
+  telemetryHandler,
+  type TelemetryRecordedRequest,
+} from './telemetryHandler';
 
 export type {
   TelemetryFault as LokiFault,
@@ -74,18 +77,11 @@ export interface LokiDoubleOptions {
   now?: () => Date;
 }
 
-/** What the double logs of a request: never a header, never a body. */
-export interface LokiRecordedRequest {
-  method: string;
-  /** URL path, no query string */
-  path: string;
-  /** names of the query parameters sent, in order */
-  params: string[];
-  /** the LogQL text (`query`), when sent: it holds no secret */
-  query?: string;
-  /** status answered; 0 for an injected connection reset */
-  status: number;
-}
+/**
+ * What the double logs of a request: never a header, never a body. Its
+ * `query` is the LogQL text (`query`).
+ */
+export type LokiRecordedRequest = TelemetryRecordedRequest;
 
 export interface LokiDoubleState {
   tenants(): string[];

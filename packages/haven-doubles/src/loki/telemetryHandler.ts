@@ -2,12 +2,16 @@ import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { faultBody, type createTelemetryFaults } from './faults';
 import { orgIdFrom, plainTextError } from './plainText';
 
-/** What the Loki and Tempo doubles log of a request (see their own types). */
+/** What the Loki and Tempo doubles log of a request: never a header, never a body. */
 export interface TelemetryRecordedRequest {
   method: string;
+  /** URL path, no query string */
   path: string;
+  /** names of the query parameters sent, in order */
   params: string[];
+  /** the query text, when sent: it holds no secret */
   query?: string;
+  /** status answered; 0 for an injected connection reset */
   status: number;
 }
 

@@ -8,7 +8,10 @@ import {
   plainTextError,
 } from '../loki/plainText';
 import { compareNs } from '../loki/params';
-import { telemetryHandler } from '../loki/telemetryHandler';
+import {
+  telemetryHandler,
+  type TelemetryRecordedRequest,
+} from '../loki/telemetryHandler';
 import { parseTraceQL, TraceQLParseError, type SpansetFilter } from './traceql';
 import {
   matchingSpans,
@@ -52,18 +55,12 @@ export interface TempoDoubleOptions {
   serviceStats?: boolean;
 }
 
-/** What the double logs of a request: never a header, never a body. */
-export interface TempoRecordedRequest {
-  method: string;
-  /** URL path, no query string (holds the trace id for trace lookups) */
-  path: string;
-  /** names of the query parameters sent, in order */
-  params: string[];
-  /** the TraceQL text (`q`), when sent: it holds no secret */
-  query?: string;
-  /** status answered; 0 for an injected connection reset */
-  status: number;
-}
+/**
+ * What the double logs of a request: never a header, never a body. Its
+ * `path` holds the trace id for trace lookups; its `query` is the TraceQL
+ * text (`q`).
+ */
+export type TempoRecordedRequest = TelemetryRecordedRequest;
 
 export interface TempoDoubleState {
   tenants(): string[];
