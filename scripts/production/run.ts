@@ -8,20 +8,38 @@
  * exits non-zero when any check failed. Everything it starts is stopped on
  * exit. HAVEN_PRODUCTION_LOAD_SECONDS shortens the load step (default 30).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Client } from 'pg';
+// knex, the backend's own database library (a dependency of backend-defaults), typed.
+import knex from 'knex';
 import { stringify } from 'yaml';
 import {
   SANDBOX_DOUBLES,
   startSandboxDoubles,
 } from '@haven-plus/haven-sandbox';
 import { serviceValues } from '../../packages/backend/src/reliability/engineHarness';
+import { replicaLostMidTask } from './crash';
+import {
+  REPORT,
+  ROOT,
+  bail,
+  check,
+  cleanups,
+  eventually,
+  expect,
+  finish,
+  log,
+  percentile,
+  request,
+  results,
+  short,
+  showStatuses,
+  type Reply,
+} from './harness';
+import { load } from './load';
 import { startBalancer, startCounter, type Counter } from './proxy';
+import { killReplica, startReplica, waitReady, type Replica } from './replicas';
 import {
   ensurePackages,
   freePort,
@@ -30,323 +48,10 @@ import {
   type Service,
 } from './services';
 
-const ROOT = path.resolve(__dirname, '../..');
-const REPORT = path.join(ROOT, 'e2e-test-report/production');
 const LOAD_SECONDS = Number(process.env.HAVEN_PRODUCTION_LOAD_SECONDS ?? 30);
 const LOAD_RATE = 200;
 const REPLICA_NAMES = ['replica-a', 'replica-b'];
-/** The crash scenario's supplied secret: compared by hash, never printed. */
-const SUPPLIED_CRASH_VALUE = `sk-crash-${Date.now().toString(36)}`;
 const EXAMPLE = 'component/default/open-webui-voorbeeld';
-const started = Date.now();
-
-const clock = () => {
-  const s = Math.round((Date.now() - started) / 1000);
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(
-    s % 60,
-  ).padStart(2, '0')}`;
-};
-const log = (line: string) =>
-  console.log(`\x1b[1m[production ${clock()}]\x1b[0m ${line}`);
-
-const results: Array<{ ok: boolean; name: string; figure: string }> = [];
-async function check(name: string, fn: () => Promise<string | void>) {
-  const t0 = Date.now();
-  try {
-    const figure = (await fn()) ?? '';
-    results.push({ ok: true, name, figure });
-    log(
-      `ok      ${name}${figure ? `: ${figure}` : ''} (${(
-        (Date.now() - t0) /
-        1000
-      ).toFixed(1)} s)`,
-    );
-    return true;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    results.push({ ok: false, name, figure: message });
-    log(`FAILED  ${name}: ${message}`);
-    return false;
-  }
-}
-function expect(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > until) {
-      throw new Error(
-        `${what} (waited ${timeoutMs / 1000} s): ${
-          last instanceof Error ? last.message : last
-        }`,
-      );
-    }
-    await sleep(1000);
-  }
-}
-
-interface Reply {
-  status: number;
-  json: any;
-  text: string;
-}
-async function request(
-  base: string,
-  route: string,
-  options: { token?: string; method?: string; body?: unknown } = {},
-): Promise<Reply> {
-  const response = await fetch(`${base}${route}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
-      'x-requested-with': 'XMLHttpRequest',
-    },
-    body: options.body ? JSON.stringify(options.body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
-const short = (r: Reply) => `HTTP ${r.status} ${r.text.slice(0, 200)}`;
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return (
-    sorted[
-      Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-    ] ?? NaN
-  );
-};
-
-/** `rate` requests per second for `seconds`, spread over `routes`; latencies and statuses. */
-async function load(
-  base: string,
-  routes: string[],
-  token: string,
-  rate: number,
-  seconds: number,
-) {
-  const latencies: number[] = [];
-  const byRoute = new Map<string, number[]>(routes.map(r => [r, []]));
-  const statuses = new Map<string, number>();
-  const inflight: Promise<void>[] = [];
-  // This process also runs the doubles and the balancer: its own event-loop
-  // delay says whether the figures are the replicas' or this process's.
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const total = rate * seconds;
-  const t0 = performance.now();
-  for (let i = 0; i < total; i += 1) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    const route = routes[i % routes.length];
-    const begin = performance.now();
-    inflight.push(
-      fetch(`${base}${route}`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(30_000),
-      })
-        .then(async r => {
-          await r.arrayBuffer();
-          const key = String(r.status);
-          statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        })
-        .catch(error => {
-          const key = `error ${error?.cause?.code ?? error?.name ?? 'unknown'}`;
-          statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        })
-        .finally(() => {
-          const ms = performance.now() - begin;
-          latencies.push(ms);
-          byRoute.get(route)!.push(ms);
-        }),
-    );
-  }
-  await Promise.all(inflight);
-  lag.disable();
-  const elapsed = (performance.now() - t0) / 1000;
-  return {
-    routeP95: [...byRoute]
-      .map(
-        ([r, v]) =>
-          `${r.split('?')[0].replace(/^\/api\//, '')}${
-            r.includes('window=') ? `?${r.split('?')[1]}` : ''
-          } ${percentile(v, 95).toFixed(0)} ms`,
-      )
-      .join(', '),
-    loopLagP99: lag.percentile(99) / 1e6,
-    achieved: total / elapsed,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    statuses,
-    fiveXX: [...statuses]
-      .filter(([k]) => k.startsWith('5') || k.startsWith('error'))
-      .reduce((n, [, v]) => n + v, 0),
-    total,
-  };
-}
-const showStatuses = (m: Map<string, number>) =>
-  [...m].map(([k, v]) => `${v}x ${k}`).join(', ');
-
-interface Replica {
-  name: string;
-  port: number;
-  url: string;
-  child?: ChildProcess;
-  logFile: string;
-  /** Starts after an exit the run did not ask for, as a Kubernetes pod's restartPolicy would. */
-  restarts: string[];
-  /** Set while the run itself stops the replica (no restart then). */
-  stopping?: boolean;
-}
-const MAX_RESTARTS = 3;
-
-/** The reason of the last failed start in a replica's log. */
-function lastStartupFailure(replica: Replica) {
-  const log = fs.readFileSync(replica.logFile, 'utf8');
-  const at = log.lastIndexOf('Backend startup failed, exiting: ');
-  if (at < 0) return 'exited';
-  const text = log.slice(at).split('\n').slice(0, 4).join(' ');
-  return (/caused by (.*?)(?: Plugin '|$)/.exec(text)?.[1] ?? text)
-    .replace(/\s+/g, ' ')
-    .slice(0, 160);
-}
-
-const cleanups: Array<() => Promise<unknown>> = [];
-/** Everything the run started, last first; one that does not stop within 30 s is left behind with a line saying so. */
-async function cleanup() {
-  for (const fn of cleanups.reverse()) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>(resolve => {
-      timer = setTimeout(() => resolve('late'), 30_000);
-    });
-    const outcome = await Promise.race([fn().catch(() => undefined), late]);
-    clearTimeout(timer);
-    if (outcome === 'late')
-      log(
-        `a clean-up step did not end within 30 s: ${fn
-          .toString()
-          .slice(0, 80)}`,
-      );
-  }
-}
-
-function startReplica(
-  replica: Replica,
-  configs: string[],
-  env: NodeJS.ProcessEnv,
-) {
-  const out = fs.openSync(replica.logFile, 'a');
-  // The backend from its sources with Backstage's own transform (what
-  // `backstage-cli package start` runs, without its file watcher: nothing
-  // restarts a replica behind the run's back).
-  const child = spawn(
-    process.execPath,
-    [
-      // HAVEN_PRODUCTION_CPU_PROFILE=1: a V8 CPU profile of each replica,
-      // written when it stops, in the report folder.
-      ...(process.env.HAVEN_PRODUCTION_CPU_PROFILE
-        ? ['--cpu-prof', '--cpu-prof-dir', path.join(REPORT, 'profiles')]
-        : []),
-      '--require',
-      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-      path.join(ROOT, 'packages/backend/src/index.ts'),
-      ...configs.flatMap(c => ['--config', c]),
-    ],
-    {
-      cwd: path.join(ROOT, 'packages/backend'),
-      env: { ...process.env, ...env },
-      stdio: ['ignore', out, out],
-      detached: true,
-    },
-  );
-  replica.child = child;
-  child.once('exit', code => {
-    if (replica.stopping || replica.restarts.length >= MAX_RESTARTS) return;
-    replica.restarts.push(`exit ${code}: ${lastStartupFailure(replica)}`);
-    setTimeout(() => {
-      if (!replica.stopping) startReplica(replica, configs, env);
-    }, 1000);
-  });
-  return child;
-}
-function killReplica(replica: Replica, signal: NodeJS.Signals = 'SIGKILL') {
-  replica.stopping = true;
-  return new Promise<void>(resolve => {
-    const child = replica.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) {
-      resolve();
-      return;
-    }
-    child.once('exit', () => resolve());
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      resolve();
-    }
-  });
-}
-async function waitReady(replica: Replica, timeoutMs = 300_000) {
-  let stop = '';
-  const result = await eventually(
-    `${replica.name} did not become ready (log ${path.relative(
-      ROOT,
-      replica.logFile,
-    )})`,
-    async () => {
-      const child = replica.child;
-      if (
-        replica.restarts.length >= MAX_RESTARTS &&
-        child &&
-        (child.exitCode !== null || child.signalCode !== null)
-      ) {
-        stop = `exited ${
-          replica.restarts.length + 1
-        } times (${replica.restarts.join('; ')})`;
-      }
-      if (stop) return stop;
-      const r = await fetch(`${replica.url}/.backstage/health/v1/readiness`);
-      expect(r.ok, `readiness HTTP ${r.status}`);
-      return '';
-    },
-    timeoutMs,
-  );
-  if (result) {
-    const tail = fs
-      .readFileSync(replica.logFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .slice(-5)
-      .join('\n    | ');
-    throw new Error(
-      `${replica.name} ${result}; last lines of ${path.relative(
-        ROOT,
-        replica.logFile,
-      )}:\n    | ${tail}`,
-    );
-  }
-}
 
 async function main() {
   fs.mkdirSync(REPORT, { recursive: true });
@@ -542,15 +247,17 @@ async function main() {
   )) || (await bail());
 
   await check('both replicas keep their state in PostgreSQL', async () => {
-    const client = new Client({
-      host: '127.0.0.1',
-      port: postgres.port,
-      user: postgres.user,
-      database: 'postgres',
+    const db = knex({
+      client: 'pg',
+      connection: {
+        host: '127.0.0.1',
+        port: postgres.port,
+        user: postgres.user,
+        database: 'postgres',
+      },
     });
-    await client.connect();
     try {
-      const { rows } = await client.query<{ datname: string }>(
+      const { rows } = await db.raw<{ rows: Array<{ datname: string }> }>(
         "select datname from pg_database where datname like 'backstage_plugin_%' order by datname",
       );
       const names = rows.map(r => r.datname.replace('backstage_plugin_', ''));
@@ -560,12 +267,12 @@ async function main() {
           `no backstage_plugin_${plugin} database (found ${names.join(', ')})`,
         );
       }
-      const sessions = await client.query<{ n: string }>(
+      const sessions = await db.raw<{ rows: Array<{ n: string }> }>(
         "select count(*) as n from pg_stat_activity where datname like 'backstage_plugin_%'",
       );
       return `databases ${names.join(', ')}; ${sessions.rows[0].n} connections`;
     } finally {
-      await client.end();
+      await db.destroy();
     }
   });
 
@@ -811,203 +518,21 @@ async function main() {
     },
   );
 
-  // A replica lost in the middle of a task. Vault answers slowly meanwhile
-  // (700 ms a request) so that the kill lands inside the Vault step.
+  // A replica lost in the middle of a task (crash.ts).
   await check(
     'a replica killed mid-task: the task ends on the other replica, a re-run writes nothing',
-    async () => {
-      const crashApp = 'prod-topology-crash';
-      const isWrite = (p: string) =>
-        /^(POST|PUT|PATCH|DELETE) /.test(p) && !p.endsWith('/login');
-      // Writes Vault answered with a 2xx: what it applied. A write in flight
-      // when the replica died and never forwarded is not one.
-      const marks = Object.fromEntries(
-        REPLICA_NAMES.map(n => [n, vaultOf[n].answered.length]),
-      );
-      const writesSince = (name: string, from: number) =>
-        vaultOf[name].answered.slice(from).filter(isWrite);
-      Object.values(vaultOf).forEach(c => c.setDelay(700));
-      const body = {
-        templateRef: 'template:default/haven-service',
-        values: serviceValues(crashApp),
-        secrets: { suppliedValue: SUPPLIED_CRASH_VALUE },
-      };
-      const created = await request(BASE, '/api/scaffolder/v2/tasks', {
+    () =>
+      replicaLostMidTask({
+        BASE,
         token,
-        method: 'POST',
-        body,
-      });
-      expect(created.status === 201, short(created));
-      const id: string = created.json.id;
-      const runner = await eventually(
-        'no replica wrote to Vault for the task',
-        async () => {
-          const r = replicas.find(
-            x => writesSince(x.name, marks[x.name]).length >= 1,
-          );
-          expect(r, 'no Vault write yet');
-          return r!;
-        },
-        60_000,
-      );
-      const survivor = replicas.find(r => r !== runner)!;
-      await killReplica(runner, 'SIGKILL');
-      const killedAt = Date.now();
-      // Requests already on their way to Vault are answered (or not) first.
-      await sleep(1500);
-      const beforeKill = writesSince(runner.name, marks[runner.name]);
-      Object.values(vaultOf).forEach(c => c.setDelay(0));
-      const survivorMark = vaultOf[survivor.name].answered.length;
-
-      const done = await eventually(
-        'the task did not end after its replica was killed',
-        async () => {
-          const t = await request(
-            survivor.url,
-            `/api/scaffolder/v2/tasks/${id}`,
-            { token },
-          );
-          expect(t.status === 200, short(t));
-          expect(
-            ['completed', 'failed', 'cancelled'].includes(t.json.status),
-            `status ${t.json.status}`,
-          );
-          return t.json;
-        },
-        180_000,
-      );
-      const endedAfter = (Date.now() - killedAt) / 1000;
-      const events = (
-        await request(survivor.url, `/api/scaffolder/v2/tasks/${id}/events`, {
-          token,
-        })
-      ).json as any[];
-      const recovered = events.filter(e => e.type === 'recovered').length;
-      const afterKill = writesSince(survivor.name, survivorMark);
-      const repeated = afterKill.filter(w => beforeKill.includes(w));
-
-      // The killed replica comes back, as its pod would.
-      runner.stopping = false;
-      startReplica(runner, configs(runner), envOf(runner));
-      await waitReady(runner);
-
-      // The KV data after the recovered task, then after a re-run: every
-      // path the task wrote, values compared by hash.
-      const kvPaths = [
-        ...new Set(
-          [...beforeKill, ...afterKill]
-            .filter(w => /\/v1\/[^/]+\/data\//.test(w))
-            .map(w => w.split(' ')[1]),
-        ),
-      ];
-      expect(
-        kvPaths.length > 0,
-        `no KV write seen (${[...beforeKill, ...afterKill].join(', ')})`,
-      );
-      const readKv = async () => {
-        let version = 0;
-        const hashes: Record<string, string> = {};
-        for (const kvPath of kvPaths) {
-          const r = await fetch(`${doubles.urls.vault}${kvPath}`, {
-            headers: { 'x-vault-token': SANDBOX_DOUBLES.vault.rootToken },
-          });
-          expect(r.ok, `KV read HTTP ${r.status}`);
-          const j = (await r.json()) as any;
-          version += j.data.metadata.version as number;
-          for (const [k, v] of Object.entries(
-            j.data.data as Record<string, string>,
-          )) {
-            hashes[`${kvPath.split('/data/')[1]}#${k}`] = createHash('sha256')
-              .update(v)
-              .digest('hex');
-          }
-        }
-        return { version, hashes };
-      };
-      const kvBefore = await readKv();
-      const allMarks = Object.fromEntries(
-        REPLICA_NAMES.map(n => [n, vaultOf[n].answered.length]),
-      );
-      const rerun = await request(BASE, '/api/scaffolder/v2/tasks', {
-        token,
-        method: 'POST',
-        body,
-      });
-      expect(rerun.status === 201, short(rerun));
-      const rerunDone = await eventually(
-        'the re-run did not end',
-        async () => {
-          const t = await request(
-            BASE,
-            `/api/scaffolder/v2/tasks/${rerun.json.id}`,
-            { token },
-          );
-          expect(
-            ['completed', 'failed', 'cancelled'].includes(t.json?.status),
-            `status ${t.json?.status}`,
-          );
-          return t.json;
-        },
-        180_000,
-      );
-      const rerunWrites = REPLICA_NAMES.flatMap(n =>
-        writesSince(n, allMarks[n]),
-      );
-      const kvAfter = await readKv();
-      const pulls = (await fetch(
-        `${doubles.urls.github}/repos/${SANDBOX_DOUBLES.github.fleetRepo.owner}/${SANDBOX_DOUBLES.github.fleetRepo.name}/pulls?state=all&per_page=100`,
-        { headers: { authorization: `token ${SANDBOX_DOUBLES.github.token}` } },
-      ).then(r => r.json())) as any[];
-      const mine = pulls.filter(p =>
-        String(p.head?.ref ?? '').endsWith(`/${crashApp}`),
-      );
-
-      const figure =
-        `killed ${runner.name} after ${beforeKill.length} Vault writes; task ${
-          done.status
-        } on ${survivor.name} ${endedAfter.toFixed(0)} s later ` +
-        `(${recovered} recovered event${recovered === 1 ? '' : 's'}), ${
-          afterKill.length
-        } Vault writes after the kill, ${repeated.length} repeated; ` +
-        `re-run ${rerunDone.status} with ${rerunWrites.length} Vault writes; ${mine.length} pull request; ` +
-        `${kvPaths.length} KV paths, versions ${kvBefore.version} -> ${
-          kvAfter.version
-        }, keys ${Object.keys(kvAfter.hashes).sort().join(', ')}, values ${
-          JSON.stringify(kvBefore.hashes) === JSON.stringify(kvAfter.hashes)
-            ? 'unchanged'
-            : 'CHANGED'
-        }`;
-      expect(
-        done.status === 'completed' || done.status === 'failed',
-        `task ${done.status}: ${figure}`,
-      );
-      expect(recovered >= 1, `the task was not recovered: ${figure}`);
-      expect(
-        repeated.length === 0,
-        `writes repeated after the kill (${repeated.join(', ')}): ${figure}`,
-      );
-      expect(
-        rerunDone.status === 'completed',
-        `re-run ${rerunDone.status}: ${figure}`,
-      );
-      expect(
-        rerunWrites.length === 0,
-        `the re-run wrote to Vault (${rerunWrites.join(', ')}): ${figure}`,
-      );
-      expect(mine.length === 1, figure);
-      expect(kvAfter.version === kvBefore.version, figure);
-      // serviceValues names the supplied secret openai-api-key.
-      const supplied = Object.entries(kvAfter.hashes).find(([k]) =>
-        k.includes('/openai-api-key#'),
-      );
-      expect(supplied, `the supplied secret is missing: ${figure}`);
-      expect(
-        supplied![1] ===
-          createHash('sha256').update(SUPPLIED_CRASH_VALUE).digest('hex'),
-        `the supplied secret differs: ${figure}`,
-      );
-      return figure;
-    },
+        replicas,
+        REPLICA_NAMES,
+        vaultOf,
+        doubles,
+        configs,
+        envOf,
+        serviceValues,
+      }),
   );
 
   await check(
@@ -1053,30 +578,6 @@ async function main() {
   redis = await startRedis(redis.port);
 
   await finish();
-}
-
-async function finish(reason?: string): Promise<never> {
-  const failed = results.filter(r => !r.ok).length;
-  console.log(
-    `\nHaven+ production topology (${Math.round(
-      (Date.now() - started) / 1000,
-    )} s, logs in ${path.relative(ROOT, REPORT)}):`,
-  );
-  for (const r of results)
-    console.log(
-      `  ${r.ok ? 'ok     ' : 'FAILED '} ${r.name}${
-        r.figure ? `\n            ${r.figure}` : ''
-      }`,
-    );
-  if (reason) console.log(`  not run: ${reason}`);
-  console.log(
-    `\nproduction: ${results.length - failed} passed, ${failed} failed`,
-  );
-  await cleanup();
-  process.exit(failed === 0 && !reason ? 0 : 1);
-}
-async function bail(): Promise<never> {
-  return finish('the checks after this need the step above');
 }
 
 process.on('SIGINT', () => void finish('interrupted'));
