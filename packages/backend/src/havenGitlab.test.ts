@@ -195,6 +195,27 @@ afterAll(async () => {
 });
 
 describe('the templates on a GitLab fleet repository, in the scaffolder engine', () => {
+  it('dry-runs haven-service: every step plans or renders, nothing is written to GitLab', async () => {
+    const res = await scaffolder('POST', '/dry-run', {
+      template: readTemplate('haven-service'),
+      values: serviceValues('dry-run-app', 'dry-run-app on GitLab'),
+      secrets: {},
+      directoryContents: [],
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.steps.map((s: any) => s.id)).toContain('merge-request');
+    expect(res.json.directoryContents.map((f: any) => f.path)).toContain(
+      'fleet/apps/haven-sandbox/dry-run-app/helmrelease.yaml',
+    );
+    const log = res.json.log.map((l: any) => l.body.message).join('\n');
+    expect(log).toContain(
+      `Dry run: would commit up to 11 files to haven/haven-sandbox/dry-run-app of GitLab project ${PROJECT}`,
+    );
+    // fetch:plain:file reads the app list; nothing else reaches GitLab.
+    expect(gitlab.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    expect(gitlab.state.mergeRequests(PROJECT)).toEqual([]);
+  });
+
   it('haven-service opens one merge request with the app’s files; a re-run updates the same one', async () => {
     const first = await runTask(serviceRequest());
     expect([first.task.status, first.log.slice(-2000)]).toEqual([

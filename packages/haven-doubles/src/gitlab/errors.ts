@@ -5,9 +5,9 @@
  * with `error` for a parameter the API's schema refuses (`branch is missing`).
  */
 
-import type { Json } from '../github/errors';
+import type { Json } from '../http/json';
 
-export type { Json, JsonObject } from '../github/errors';
+export type { Json, JsonObject } from '../http/json';
 
 /** What a route answers before it becomes an HTTP response. */
 export interface GitLabReply {
