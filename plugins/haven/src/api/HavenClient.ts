@@ -5,10 +5,16 @@ import {
   type FetchApi,
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type {
+  DeliveryAction,
+  DeliveryActionResult,
+  DeliveryActionTarget,
+  HavenDeliveryApi,
+} from './deliveryActions';
 import type { EntityTelemetry, HavenApi, TelemetryWindow } from './types';
 
-/** The haven-backend API. @public */
-export const havenApiRef = createApiRef<HavenApi>({
+/** The haven-backend API: telemetry, and the Delivery card's actions. @public */
+export const havenApiRef = createApiRef<HavenApi & HavenDeliveryApi>({
   id: 'plugin.haven.service',
 });
 
@@ -17,7 +23,7 @@ export const havenApiRef = createApiRef<HavenApi>({
  * (through `fetchApi`); the backend builds every query itself.
  * @public
  */
-export class HavenClient implements HavenApi {
+export class HavenClient implements HavenApi, HavenDeliveryApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
 
@@ -26,17 +32,25 @@ export class HavenClient implements HavenApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async getTelemetry(
+  /** `<haven base>/entities/<kind>/<namespace>/<name>/<rest>` */
+  private async entityUrl(
     entityRef: CompoundEntityRef,
-    window: TelemetryWindow,
-  ): Promise<EntityTelemetry> {
+    rest: string,
+  ): Promise<URL> {
     const baseUrl = await this.discoveryApi.getBaseUrl('haven');
     const segments = [entityRef.kind, entityRef.namespace, entityRef.name]
       .map(encodeURIComponent)
       .join('/');
-    const url = new URL(
-      `${baseUrl.replace(/\/+$/, '')}/entities/${segments}/telemetry`,
+    return new URL(
+      `${baseUrl.replace(/\/+$/, '')}/entities/${segments}/${rest}`,
     );
+  }
+
+  async getTelemetry(
+    entityRef: CompoundEntityRef,
+    window: TelemetryWindow,
+  ): Promise<EntityTelemetry> {
+    const url = await this.entityUrl(entityRef, 'telemetry');
     url.search = new URLSearchParams({ window }).toString();
     const response = await this.fetchApi.fetch(url.toString());
     if (!response.ok) {
@@ -50,6 +64,42 @@ export class HavenClient implements HavenApi {
     }
     return body;
   }
+
+  /**
+   * `POST .../delivery/<action>` with the object; haven-backend checks the
+   * permission, sets the annotation and answers 202 with what it set.
+   */
+  async requestDeliveryAction(
+    entityRef: CompoundEntityRef,
+    action: DeliveryAction,
+    target: DeliveryActionTarget,
+  ): Promise<DeliveryActionResult> {
+    const url = await this.entityUrl(
+      entityRef,
+      `delivery/${encodeURIComponent(action)}`,
+    );
+    const response = await this.fetchApi.fetch(url.toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(target),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const body: unknown = await response.json();
+    if (!isDeliveryActionResult(body)) {
+      throw new Error(
+        `haven-backend answered ${url.pathname} without the annotation it set; are the frontend and backend plugins the same version?`,
+      );
+    }
+    return body;
+  }
+}
+
+function isDeliveryActionResult(body: unknown): body is DeliveryActionResult {
+  if (typeof body !== 'object' || body === null) return false;
+  const { annotation, requestedAt } = body as Record<string, unknown>;
+  return typeof annotation === 'string' && typeof requestedAt === 'string';
 }
 
 function hasStatus(value: unknown): boolean {

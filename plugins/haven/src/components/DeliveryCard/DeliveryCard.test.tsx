@@ -4,9 +4,17 @@ import {
   kubernetesApiRef,
   type KubernetesApi,
 } from '@backstage/plugin-kubernetes-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { ResponseError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { havenApiRef } from '../../api/HavenClient';
+import type { HavenDeliveryApi } from '../../api/deliveryActions';
 import type { EntityTelemetry, HavenApi } from '../../api/types';
 import {
   dependencyNotReadyKustomization,
@@ -124,25 +132,34 @@ const telemetry: EntityTelemetry = {
   traces: { status: 'not-configured', message: 'no Tempo' },
 };
 
+type Haven = Partial<HavenApi & HavenDeliveryApi>;
+
 function apis(
   kubernetes: Partial<KubernetesApi>,
-  haven: Partial<HavenApi> = {
+  haven: Haven = {
     getTelemetry: jest.fn().mockResolvedValue(telemetry),
   },
+  permission: PermissionFor = () => AuthorizeResult.ALLOW,
 ) {
   return [
     [kubernetesApiRef, kubernetes],
     [havenApiRef, haven],
+    [permissionApiRef, mockApis.permission({ authorize: permission })],
   ] as const;
 }
 
+type PermissionFor = (request: {
+  permission: { name: string };
+}) => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+
 async function renderCard(
   kubernetes: Partial<KubernetesApi>,
-  haven?: Partial<HavenApi>,
+  haven?: Haven,
   forEntity: Entity = entity,
+  permission?: PermissionFor,
 ) {
   return renderInTestApp(
-    <TestApiProvider apis={apis(kubernetes, haven)}>
+    <TestApiProvider apis={apis(kubernetes, haven, permission)}>
       <EntityProvider entity={forEntity}>
         <DeliveryCard />
       </EntityProvider>
@@ -425,6 +442,10 @@ describe('DeliveryCard', () => {
       'Event Warning UpdateFailed: error processing spec.data[0], err: Code: 403. permission denied',
     );
     expect(event).toHaveTextContent('2026-08-22 10:30:00 UTC, 7 times');
+    // ESO's reason and Vault's 403 in the message: the hint says what to do.
+    expect(event).toHaveTextContent(
+      "Vault refused the read: the policy of the SecretStore's Vault role does not grant read on this path.",
+    );
     // Only the failing object's events are read, selected by kind and name.
     expect(proxy).toHaveBeenCalledTimes(1);
     expect(proxy).toHaveBeenCalledWith({
@@ -449,5 +470,190 @@ describe('DeliveryCard', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('Error')).toBeInTheDocument();
+  });
+  /** A proxy that answers the events call with these Events. */
+  const eventList = (items: object[]) =>
+    jest.fn().mockResolvedValue(
+      new Response(JSON.stringify({ kind: 'EventList', items }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+
+  it("shows the hint of ESO's event reason under the event (Deleted)", async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(failingOnly),
+      proxy: eventList([
+        {
+          type: 'Normal',
+          reason: 'Deleted',
+          message: 'secret deleted because of DeletionPolicy=Delete',
+          lastTimestamp: '2026-08-22T10:30:00Z',
+        },
+      ]),
+    });
+    const event = await screen.findByTestId('latest-event');
+    expect(event).toHaveTextContent('Event Normal Deleted:');
+    expect(event).toHaveTextContent(
+      'ESO deleted the target Secret: Vault returned no data for any key it reads and deletionPolicy is Delete.',
+    );
+  });
+
+  it('shows no hint for an event reason that asks for nothing', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(failingOnly),
+      proxy: eventList([
+        { type: 'Normal', reason: 'Updated', message: 'synced' },
+      ]),
+    });
+    const event = await screen.findByTestId('latest-event');
+    expect(event.querySelectorAll('div')).toHaveLength(1);
+  });
+});
+
+describe('DeliveryCard actions', () => {
+  const result = (kind: string, namespace: string, name: string) => ({
+    action: kind === 'ExternalSecret' ? 'sync' : 'reconcile',
+    cluster: 'prod-eu',
+    kind,
+    namespace,
+    name,
+    annotation:
+      kind === 'ExternalSecret'
+        ? 'force-sync'
+        : 'reconcile.fluxcd.io/requestedAt',
+    requestedAt: '2026-12-03T12:00:00.000Z',
+  });
+
+  const button = (name: RegExp) => screen.getByRole('button', { name });
+
+  it('offers Sync now on ExternalSecrets and Reconcile on Flux objects, enabled with the permissions', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects),
+    });
+    await screen.findByText('Cluster Prod EU');
+    expect(screen.getAllByRole('button', { name: /^Sync now / })).toHaveLength(
+      5,
+    );
+    expect(screen.getAllByRole('button', { name: /^Reconcile / })).toHaveLength(
+      3,
+    );
+    await waitFor(() =>
+      expect(
+        button(/^Sync now ExternalSecret team-a\/orders-db$/),
+      ).toBeEnabled(),
+    );
+    expect(button(/^Reconcile Kustomization .*\/orders$/)).toBeEnabled();
+    // A SecretStore has neither.
+    const store = screen
+      .getByText(/^SecretStore\//)
+      .closest('tr') as HTMLElement;
+    expect(within(store).queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('syncs: progress, the backend call, the outcome, then the objects read again', async () => {
+    let finish: (value: unknown) => void = () => {};
+    const requestDeliveryAction = jest.fn(
+      () => new Promise(resolve => (finish = resolve)),
+    );
+    const getCustomObjectsByEntity = jest.fn().mockResolvedValue(objects);
+    await renderCard({ getCustomObjectsByEntity }, {
+      getTelemetry: jest.fn().mockResolvedValue(telemetry),
+      requestDeliveryAction,
+    } as Haven);
+    await screen.findByText('Cluster Prod EU');
+    const sync = button(/^Sync now ExternalSecret team-a\/orders-db$/);
+    await waitFor(() => expect(sync).toBeEnabled());
+    fireEvent.click(sync);
+
+    expect(await screen.findByText('Syncing…')).toBeInTheDocument();
+    expect(requestDeliveryAction).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'orders' },
+      'sync',
+      {
+        cluster: 'prod-eu',
+        kind: 'ExternalSecret',
+        namespace: 'team-a',
+        name: 'orders-db',
+      },
+    );
+    finish(result('ExternalSecret', 'team-a', 'orders-db'));
+
+    const notice = await screen.findByTestId('delivery-notice');
+    expect(notice).toHaveTextContent(
+      'Sync requested for ExternalSecret team-a/orders-db in prod-eu (force-sync=2026-12-03T12:00:00.000Z)',
+    );
+    await waitFor(() =>
+      expect(getCustomObjectsByEntity).toHaveBeenCalledTimes(2),
+    );
+    expect(await screen.findByText('Cluster Prod EU')).toBeInTheDocument();
+  });
+
+  it('reconciles a HelmRelease and says when haven-backend refuses', async () => {
+    const requestDeliveryAction = jest.fn().mockRejectedValue(
+      await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'KubernetesApiError',
+              message: 'The API server refused to patch HelmRelease',
+            },
+            request: { method: 'POST', url: '/x' },
+            response: { statusCode: 502 },
+          }),
+          {
+            status: 502,
+            statusText: 'Bad Gateway',
+            headers: { 'content-type': 'application/json' },
+          },
+        ),
+      ),
+    );
+    await renderCard(
+      { getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects) },
+      {
+        getTelemetry: jest.fn().mockResolvedValue(telemetry),
+        requestDeliveryAction,
+      },
+    );
+    await screen.findByText('Cluster Prod EU');
+    const reconcile = button(/^Reconcile HelmRelease /);
+    await waitFor(() => expect(reconcile).toBeEnabled());
+    fireEvent.click(reconcile);
+    const notice = await screen.findByTestId('delivery-notice');
+    expect(notice).toHaveTextContent(
+      /^Reconcile failed for HelmRelease .* in prod-eu: The API server refused to patch HelmRelease \(HTTP 502\)$/,
+    );
+    expect(requestDeliveryAction.mock.calls[0][1]).toBe('reconcile');
+  });
+
+  it('disables each button the permission policy denies, and says which permission', async () => {
+    const requestDeliveryAction = jest.fn();
+    await renderCard(
+      { getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects) },
+      {
+        getTelemetry: jest.fn().mockResolvedValue(telemetry),
+        requestDeliveryAction,
+      },
+      // Another entity: usePermission's answers are cached per permission
+      // and resourceRef for the whole test file (swr's global cache).
+      { ...entity, metadata: { ...entity.metadata, name: 'orders-denied' } },
+      ({ permission }) =>
+        permission.name === 'haven.entity.secrets.sync'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    );
+    await screen.findByText('Cluster Prod EU');
+    await waitFor(() =>
+      expect(button(/^Reconcile Kustomization .*\/orders$/)).toBeEnabled(),
+    );
+    const sync = button(/^Sync now ExternalSecret team-a\/orders-db$/);
+    expect(sync).toBeDisabled();
+    expect(sync.closest('span[title]')).toHaveAttribute(
+      'title',
+      "You may not sync now this entity's objects (permission haven.entity.secrets.sync)",
+    );
+    fireEvent.click(sync);
+    expect(requestDeliveryAction).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,9 @@
-import type { ReactNode } from 'react';
-import { getCompoundEntityRef, type Entity } from '@backstage/catalog-model';
+import { useState, type ReactNode } from 'react';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import {
   ErrorPanel,
   InfoCard,
@@ -14,6 +18,7 @@ import {
 import { kubernetesApiRef } from '@backstage/plugin-kubernetes-react';
 import {
   ANNOTATION_KUBERNETES_ID,
+  externalSecretEventHint,
   isKubernetesAvailable,
   isVaultAvailable,
   kubernetesIdFromEntity,
@@ -30,6 +35,11 @@ import type { VaultSection } from '../../api/types';
 import { StateLabel } from '../common/StateLabel';
 import { formatTime } from '../common/time';
 import { useAsyncValue } from '../common/useAsyncValue';
+import {
+  actionForKind,
+  DeliveryActionButton,
+  type DeliveryNotice,
+} from './DeliveryActionButton';
 import { newestEventFor, type NewestEvent } from './events';
 import {
   DELIVERY_RESOURCES,
@@ -115,11 +125,13 @@ function LatestEvent(props: { cluster: string; row: DeliveryRow }) {
     return <Secondary>{result.message}</Secondary>;
   }
   const { event, time } = result;
+  const hint = externalSecretEventHint(event);
   return (
     <Box mt={0.5} data-testid="latest-event">
       <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
         Event {event.type ?? ''} {event.reason ?? ''}: {event.message?.trim()}
       </Typography>
+      {hint && <Secondary>{hint}</Secondary>}
       <Secondary>
         {time ? formatTime(time) : 'time unknown'}
         {event.count && event.count > 1 ? `, ${event.count} times` : ''}
@@ -128,12 +140,46 @@ function LatestEvent(props: { cluster: string; row: DeliveryRow }) {
   );
 }
 
+/** The entity a card's actions are for, and where their outcome goes. */
+interface ActionContext {
+  entity: Entity;
+  onDone: (notice: DeliveryNotice) => void;
+}
+
+/** Sync now / Reconcile for a row, when its kind has one. */
+function RowAction(props: {
+  cluster: string;
+  row: DeliveryRow;
+  context: ActionContext;
+}) {
+  const { cluster, row, context } = props;
+  const action = actionForKind(row.kind);
+  if (!action || !row.namespace) return null;
+  return (
+    <Box mt={0.5}>
+      <DeliveryActionButton
+        entityRef={getCompoundEntityRef(context.entity)}
+        entityRefString={stringifyEntityRef(context.entity)}
+        action={action}
+        target={{
+          cluster,
+          kind: row.kind,
+          namespace: row.namespace,
+          name: row.name,
+        }}
+        onDone={context.onDone}
+      />
+    </Box>
+  );
+}
+
 function ClusterTable(props: {
   cluster: ClusterDelivery;
   vault: VaultSection | undefined;
   kubernetesId: string;
+  context: ActionContext;
 }) {
-  const { cluster, vault, kubernetesId } = props;
+  const { cluster, vault, kubernetesId, context } = props;
   return (
     <Box mb={3}>
       <Typography variant="h6" component="h3">
@@ -176,6 +222,11 @@ function ClusterTable(props: {
                     {row.kind}/{row.name}
                   </Typography>
                   {row.namespace && <Secondary>{row.namespace}</Secondary>}
+                  <RowAction
+                    cluster={cluster.name}
+                    row={row}
+                    context={context}
+                  />
                 </TableCell>
                 <TableCell>
                   <StateLabel tone={row.tone} label={row.state} />
@@ -221,8 +272,12 @@ function isUnconfiguredKubernetesBackend(error: Error): boolean {
   );
 }
 
-function DeliveryChain(props: { entity: Entity }) {
-  const { entity } = props;
+function DeliveryObjects(props: {
+  entity: Entity;
+  reloads: number;
+  onDone: (notice: DeliveryNotice) => void;
+}) {
+  const { entity, reloads, onDone } = props;
   const kubernetesApi = useApi(kubernetesApiRef);
   const havenApi = useApi(havenApiRef);
   const withVault = isVaultAvailable(entity);
@@ -253,7 +308,7 @@ function DeliveryChain(props: { entity: Entity }) {
               }`,
             } as const),
     };
-  }, [kubernetesApi, havenApi, entity, withVault]);
+  }, [kubernetesApi, havenApi, entity, withVault, reloads]);
 
   if (state.loading) return <Progress />;
   if (state.error && isUnconfiguredKubernetesBackend(state.error)) {
@@ -324,9 +379,42 @@ function DeliveryChain(props: { entity: Entity }) {
             cluster={cluster}
             vault={vault}
             kubernetesId={kubernetesId}
+            context={{ entity, onDone }}
           />
         ))
       )}
+    </>
+  );
+}
+
+/**
+ * The objects, and the outcome of the last Sync now or Reconcile above them;
+ * after an action the objects are read again.
+ */
+function DeliveryChain(props: { entity: Entity }) {
+  const [notice, setNotice] = useState<DeliveryNotice>();
+  const [reloads, setReloads] = useState(0);
+  const onDone = (next: DeliveryNotice) => {
+    setNotice(next);
+    setReloads(n => n + 1);
+  };
+  return (
+    <>
+      {notice && (
+        <Box mb={2} role="status" data-testid="delivery-notice">
+          <Typography
+            variant="body2"
+            color={notice.outcome === 'failed' ? 'error' : 'textPrimary'}
+          >
+            {notice.text}
+          </Typography>
+        </Box>
+      )}
+      <DeliveryObjects
+        entity={props.entity}
+        reloads={reloads}
+        onDone={onDone}
+      />
     </>
   );
 }
