@@ -107,8 +107,11 @@ function syncErrorHint(es: ExternalSecretObject, message?: string): string {
 
 /** The fields of a Kubernetes Event that {@link externalSecretEventHint} reads. @public */
 export interface ExternalSecretEvent {
+  /** Normal or Warning. */
   type?: string;
+  /** The controller's reason, e.g. UpdateFailed, Deleted. */
   reason?: string;
+  /** The text ESO recorded, with the provider's error for UpdateFailed. */
   message?: string;
 }
 
