@@ -86,3 +86,26 @@ test('the Create page lists the Haven+ templates', async ({ page }) => {
   }
   await shot(page, 'adopt-create-page');
 });
+
+test("@stock-kubernetes with the created app's empty kubernetes key, the Delivery card names the missing cluster configuration", async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/open-webui-voorbeeld');
+  await expect(
+    page.getByRole('heading', { name: 'Open WebUI (customer Voorbeeld)' }),
+  ).toBeVisible();
+  await expect(
+    page.getByText('The Kubernetes backend has no clusters to read'),
+  ).toBeVisible();
+  await expect(
+    page.getByText('kubernetes.clusterLocatorMethods').first(),
+  ).toBeVisible();
+  // Not the generic "install the plugin" message of the Kubernetes plugin.
+  await expect(page.getByText(/fully installed/)).toHaveCount(0);
+  // The Observability card does not depend on the Kubernetes backend.
+  await expect(page.getByText('Recent traces')).toBeVisible();
+  await expect(
+    page.locator('svg').getByText('Open WebUI (customer Voorbeeld)').first(),
+  ).toBeVisible();
+  await shot(page, 'adopt-entity-page-stock-kubernetes');
+});

@@ -20,7 +20,15 @@ export default defineConfig({
   workers: 1,
   reporter: [
     ['list'],
-    ['json', { outputFile: resolve(report, 'playwright.json') }],
+    [
+      'json',
+      {
+        outputFile: resolve(
+          report,
+          process.env.ADOPT_PLAYWRIGHT_JSON ?? 'playwright.json',
+        ),
+      },
+    ],
   ],
   outputDir: resolve(report, 'artifacts'),
   use: {

@@ -11,6 +11,8 @@
 #      scaffolder actions, the haven routes, the catalog and Kubernetes
 #   6. Chromium: the example entity page and the Create page, screenshots in
 #      e2e-test-report/screenshots/adopt-*.png
+#   7. the backend again with the created app's own empty `kubernetes:` key:
+#      the Delivery card names the missing cluster configuration (screenshot)
 #
 # Every step prints its time; the last line is "adopt: N passed, N failed",
 # and the exit code is non-zero when anything failed. Every process it starts
@@ -58,7 +60,7 @@ export YARN_IGNORE_PATH=1
 export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 
 mkdir -p "$REPORT" "$SHOTS" "$WORK"
-rm -f "$REPORT"/*.log "$REPORT/playwright.json" "$SHOTS"/adopt-*.png
+rm -f "$REPORT"/*.log "$REPORT"/playwright*.json "$SHOTS"/adopt-*.png
 
 started=$SECONDS
 passed=0
@@ -500,25 +502,40 @@ log "step 4 took $((SECONDS - t_phase)) s"
 [ "$frontend_ok" -eq 0 ] || finish "no frontend build to serve"
 
 # ── 5. The backend against the doubles ───────────────────────────────────────
-bg backend bash -c "cd '$APP/packages/backend' && exec yarn start --config ../../app-config.yaml --config ../../app-config.local.yaml"
-backend_pid=$BG_PID
-t0=$SECONDS
-log "── 5. backend on $BASE_URL"
-ready=""
-while [ $((SECONDS - t0)) -lt 240 ]; do
-  if curl -fs -o /dev/null "$BASE_URL/.backstage/health/v1/readiness"; then
-    ready=1
-    break
+# start_backend SLUG NAME CONFIG: the app's backend on $BASE_URL with CONFIG
+# and this run's port; a passed or failed check; backend_pid is its job.
+start_backend() {
+  local slug="$1" name="$2" config="$3" t0=$SECONDS ready=""
+  bg "$slug" bash -c "cd '$APP/packages/backend' && exec yarn start --config ../../$config --config ../../app-config.local.yaml"
+  backend_pid=$BG_PID
+  log "── $name"
+  while [ $((SECONDS - t0)) -lt 240 ]; do
+    if curl -fs -o /dev/null "$BASE_URL/.backstage/health/v1/readiness"; then
+      ready=1
+      break
+    fi
+    kill -0 "$backend_pid" 2>/dev/null || break
+    sleep 2
+  done
+  if [ -n "$ready" ]; then
+    pass "$name" $((SECONDS - t0))
+  else
+    fail "$name" $((SECONDS - t0)) "$REPORT/$slug.log"
+    return 1
   fi
-  kill -0 "$backend_pid" 2>/dev/null || break
-  sleep 2
-done
-if [ -n "$ready" ]; then
-  pass "5. backend starts with the Haven+ plugins ($BASE_URL)" $((SECONDS - t0))
-else
-  fail "5. backend starts with the Haven+ plugins ($BASE_URL)" $((SECONDS - t0)) "$REPORT/backend.log"
+}
+# stop_backend: the backend job and its children, until the port is free.
+stop_backend() {
+  kill -TERM -- "-$backend_pid" 2>/dev/null
+  for _ in $(seq 1 40); do
+    kill -0 -- "-$backend_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -KILL -- "-$backend_pid" 2>/dev/null
+  forget "$backend_pid"
+}
+start_backend backend "5. backend starts with the Haven+ plugins ($BASE_URL)" app-config.yaml ||
   finish "the backend did not start"
-fi
 checks http "5. HTTP checks" node "$ADOPT/check-http.mjs" "$BASE_URL"
 # Warnings and errors that name Haven+ (a template or entity the catalog
 # refused, a plugin that complains about its configuration) are shown here.
@@ -540,32 +557,50 @@ ensure_chromium() {
   echo "no Chromium at $CHROMIUM: install Debian's chromium package or set HAVEN_CHROMIUM" >&2
   return 1
 }
-t0=$SECONDS
-log "── 6. Chromium: entity page and Create page"
-if ensure_chromium; then
+# chromium NAME JSON [playwright args...]: one Playwright run of adopt.spec.ts
+# against $BASE_URL; each test counts.
+chromium() {
+  local name="$1" json="$2" t0=$SECONDS pw_code pw_ok pw_bad word
+  shift 2
+  log "── $name"
   (cd "$ROOT" && ADOPT_BASE_URL="$BASE_URL" ADOPT_REPORT="$REPORT" ADOPT_SCREENSHOTS="$SHOTS" \
-    HAVEN_CHROMIUM="$CHROMIUM" yarn playwright test --config scripts/adopt/playwright.config.ts) \
-    >"$REPORT/playwright.log" 2>&1
+    ADOPT_PLAYWRIGHT_JSON="$json" HAVEN_CHROMIUM="$CHROMIUM" \
+    yarn playwright test --config scripts/adopt/playwright.config.ts "$@") \
+    >"$REPORT/${json%.json}.log" 2>&1
   pw_code=$?
   read -r pw_ok pw_bad < <(node -e '
     try {
       const s = require(process.argv[1]).stats;
       console.log(s.expected + s.flaky, s.unexpected);
-    } catch { console.log(0, 0); }' "$REPORT/playwright.json")
+    } catch { console.log(0, 0); }' "$REPORT/$json")
   [ "$pw_code" -ne 0 ] && [ "$pw_bad" -eq 0 ] && pw_bad=1
   passed=$((passed + pw_ok))
   failed=$((failed + pw_bad))
-  grep -E '^\s+(✓|✘|[0-9]+ (passed|failed))' "$REPORT/playwright.log" | sed 's/^/    /'
+  grep -E '^\s+(✓|✘|[0-9]+ (passed|failed))' "$REPORT/${json%.json}.log" | sed 's/^/    /'
   word="ok    "
   [ "$pw_code" -ne 0 ] && word="FAILED"
-  summary+=("$(printf '%s  %-58s %4ss' "$word" "6. Chromium: $pw_ok passed, $pw_bad failed" $((SECONDS - t0)))")
+  summary+=("$(printf '%s  %-58s %4ss' "$word" "$name: $pw_ok passed, $pw_bad failed" $((SECONDS - t0)))")
   if [ "$pw_code" -ne 0 ]; then
-    log "FAILED  Chromium, log: ${REPORT#"$ROOT"/}/playwright.log"
-    tail -n 40 "$REPORT/playwright.log" | sed 's/^/    | /'
+    log "FAILED  $name, log: ${REPORT#"$ROOT"/}/${json%.json}.log"
+    tail -n 40 "$REPORT/${json%.json}.log" | sed 's/^/    | /'
+  fi
+}
+if ensure_chromium; then
+  chromium "6. Chromium: entity page and Create page" playwright.json --grep-invert @stock-kubernetes
+
+  # ── 7. The created app's own (empty) kubernetes config ───────────────────────
+  # What an adopter sees before any cluster is configured: the same app with
+  # the kubernetes key the created app came with; the Delivery card names the
+  # missing configuration.
+  stop_backend
+  if step stock-kubernetes-config "7. app-config with the created app's kubernetes key" \
+    node "$ADOPT/stock-kubernetes.mjs" "$APP" &&
+    start_backend backend-stock-kubernetes "7. backend starts with the created app's kubernetes key" \
+      app-config.stock-kubernetes.yaml; then
+    chromium "7. Chromium: Delivery card without clusters" playwright-stock-kubernetes.json --grep @stock-kubernetes
   fi
   for f in "$SHOTS"/adopt-*.png; do [ -f "$f" ] && log "screenshot ${f#"$ROOT"/}"; done
 else
   fail "6. Chromium: no browser" 0
 fi
-
 finish
