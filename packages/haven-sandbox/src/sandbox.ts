@@ -25,6 +25,7 @@ import {
   startTempoDoubleOnLoopback,
   TEMPO_SANDBOX,
 } from './tempo/tempoSandbox';
+import { startDeliveryActionReactor } from './kubernetes/actionReactor';
 
 /**
  * The doubles of the local sandbox and where they listen. app-config.yaml
@@ -173,6 +174,12 @@ export async function startSandboxDoubles(
     cluster: cluster!,
     kvMount: v.kvMount,
   });
+  // ESO's and Flux's answer to the Delivery card's Sync now and Reconcile.
+  const reactor = startDeliveryActionReactor({
+    cluster: cluster!,
+    url: kubernetes.url,
+    token: k8s.token,
+  });
   // Loki and Tempo hold sandboxTelemetrySeed as of now (loki/sandboxTelemetry.ts).
   const loki = await startLokiDoubleOnLoopback(
     options.anyPort ? 0 : SANDBOX_DOUBLES.loki.port,
@@ -196,6 +203,7 @@ export async function startSandboxDoubles(
     },
     stop: async () => {
       flux.stop();
+      reactor.stop();
       await Promise.all(servers.map(s => s.close()));
     },
   };
