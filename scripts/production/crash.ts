@@ -12,7 +12,15 @@
 import { createHash } from 'node:crypto';
 import { SANDBOX_DOUBLES } from '@haven-plus/haven-sandbox';
 import type { JsonObject } from '@backstage/types';
-import { eventually, expect, request, short, sleep } from './harness';
+import {
+  expect,
+  eventually,
+  fleetPullRequests,
+  request,
+  short,
+  sleep,
+  taskEnd,
+} from './harness';
 import type { Counter } from './proxy';
 import { killReplica, startReplica, waitReady, type Replica } from './replicas';
 
@@ -88,20 +96,11 @@ export async function replicaLostMidTask(ctx: CrashContext): Promise<string> {
   Object.values(vaultOf).forEach(c => c.setDelay(0));
   const survivorMark = vaultOf[survivor.name].answered.length;
 
-  const done = await eventually(
+  const done = await taskEnd(
+    survivor.url,
+    id,
+    token,
     'the task did not end after its replica was killed',
-    async () => {
-      const t = await request(survivor.url, `/api/scaffolder/v2/tasks/${id}`, {
-        token,
-      });
-      expect(t.status === 200, short(t));
-      expect(
-        ['completed', 'failed', 'cancelled'].includes(t.json.status),
-        `status ${t.json.status}`,
-      );
-      return t.json;
-    },
-    180_000,
   );
   const endedAfter = (Date.now() - killedAt) / 1000;
   const events = (
@@ -161,28 +160,15 @@ export async function replicaLostMidTask(ctx: CrashContext): Promise<string> {
     body,
   });
   expect(rerun.status === 201, short(rerun));
-  const rerunDone = await eventually(
+  const rerunDone = await taskEnd(
+    BASE,
+    rerun.json.id,
+    token,
     'the re-run did not end',
-    async () => {
-      const t = await request(
-        BASE,
-        `/api/scaffolder/v2/tasks/${rerun.json.id}`,
-        { token },
-      );
-      expect(
-        ['completed', 'failed', 'cancelled'].includes(t.json?.status),
-        `status ${t.json?.status}`,
-      );
-      return t.json;
-    },
-    180_000,
   );
   const rerunWrites = REPLICA_NAMES.flatMap(n => writesSince(n, allMarks[n]));
   const kvAfter = await readKv();
-  const pulls = (await fetch(
-    `${doubles.urls.github}/repos/${SANDBOX_DOUBLES.github.fleetRepo.owner}/${SANDBOX_DOUBLES.github.fleetRepo.name}/pulls?state=all&per_page=100`,
-    { headers: { authorization: `token ${SANDBOX_DOUBLES.github.token}` } },
-  ).then(r => r.json())) as any[];
+  const pulls = await fleetPullRequests(doubles.urls.github);
   const mine = pulls.filter(p =>
     String(p.head?.ref ?? '').endsWith(`/${crashApp}`),
   );

@@ -3,6 +3,7 @@
  * their summary, HTTP helpers, and the clean-up of what the run started.
  */
 import path from 'node:path';
+import { SANDBOX_DOUBLES } from '@haven-plus/haven-sandbox';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const REPORT = path.join(ROOT, 'e2e-test-report/production');
@@ -70,22 +71,51 @@ export interface Reply {
   json: any;
   text: string;
 }
+/**
+ * `run` with a deadline that holds whatever happens to the connection: a
+ * timer of its own aborts the request and ends the wait, also when the
+ * request's promise would never settle. (AbortSignal.timeout alone let a
+ * load run wait for ever: its timer does not keep a request alive.)
+ */
+export async function withDeadline<T>(
+  ms: number,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`no answer within ${ms / 1000} s`);
+      error.name = 'TimeoutError';
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function request(
   base: string,
   route: string,
   options: { token?: string; method?: string; body?: unknown } = {},
 ): Promise<Reply> {
-  const response = await fetch(`${base}${route}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
-      'x-requested-with': 'XMLHttpRequest',
-    },
-    body: options.body ? JSON.stringify(options.body) : undefined,
-    signal: AbortSignal.timeout(30_000),
+  const { response, text } = await withDeadline(30_000, async signal => {
+    const r = await fetch(`${base}${route}`, {
+      method: options.method ?? 'GET',
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body ? { 'content-type': 'application/json' } : {}),
+        'x-requested-with': 'XMLHttpRequest',
+      },
+      body: options.body ? JSON.stringify(options.body) : undefined,
+      signal,
+    });
+    return { response: r, text: await r.text() };
   });
-  const text = await response.text();
   let json: any;
   try {
     json = JSON.parse(text);
@@ -94,6 +124,41 @@ export async function request(
   }
   return { status: response.status, json, text };
 }
+/** Waits until the scaffolder task ends (completed, failed or cancelled), read through `base`; its task record. */
+export function taskEnd(
+  base: string,
+  taskId: string,
+  token: string,
+  what: string,
+): Promise<any> {
+  return eventually(
+    what,
+    async () => {
+      const t = await request(base, `/api/scaffolder/v2/tasks/${taskId}`, {
+        token,
+      });
+      expect(t.status === 200, short(t));
+      expect(
+        ['completed', 'failed', 'cancelled'].includes(t.json.status),
+        `status ${t.json.status}`,
+      );
+      return t.json;
+    },
+    180_000,
+  );
+}
+
+/** Every pull request of the sandbox's fleet repository in the GitHub double. */
+export async function fleetPullRequests(githubUrl: string): Promise<any[]> {
+  const { owner, name } = SANDBOX_DOUBLES.github.fleetRepo;
+  const r = await fetch(
+    `${githubUrl}/repos/${owner}/${name}/pulls?state=all&per_page=100`,
+    { headers: { authorization: `token ${SANDBOX_DOUBLES.github.token}` } },
+  );
+  expect(r.ok, `listing the fleet pull requests: HTTP ${r.status}`);
+  return (await r.json()) as any[];
+}
+
 export const short = (r: Reply) => `HTTP ${r.status} ${r.text.slice(0, 200)}`;
 
 export const percentile = (values: number[], p: number) => {

@@ -3,7 +3,7 @@
  * whatever the answers' speed, as users arrive, with latency percentiles.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { percentile, sleep } from './harness';
+import { percentile, sleep, withDeadline } from './harness';
 
 /** `rate` requests per second for `seconds`, spread over `routes`; latencies and statuses. */
 export async function load(
@@ -30,13 +30,16 @@ export async function load(
     const route = routes[i % routes.length];
     const begin = performance.now();
     inflight.push(
-      fetch(`${base}${route}`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(30_000),
+      withDeadline(30_000, async signal => {
+        const r = await fetch(`${base}${route}`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal,
+        });
+        await r.arrayBuffer();
+        return r.status;
       })
-        .then(async r => {
-          await r.arrayBuffer();
-          const key = String(r.status);
+        .then(status => {
+          const key = String(status);
           statuses.set(key, (statuses.get(key) ?? 0) + 1);
         })
         .catch(error => {
@@ -72,5 +75,45 @@ export async function load(
       .filter(([k]) => k.startsWith('5') || k.startsWith('error'))
       .reduce((n, [, v]) => n + v, 0),
     total,
+  };
+}
+
+/**
+ * Closed-loop throughput: `concurrency` clients, each sending its next
+ * request when the last one is answered, for `seconds`. What the replicas
+ * can serve on this machine, whatever the goal.
+ */
+export async function capacity(
+  base: string,
+  routes: string[],
+  token: string,
+  concurrency: number,
+  seconds: number,
+) {
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  let answered = 0;
+  let failed = 0;
+  let next = 0;
+  const client = async () => {
+    while (performance.now() < until) {
+      const route = routes[next % routes.length];
+      next += 1;
+      const status = await withDeadline(30_000, async signal => {
+        const r = await fetch(`${base}${route}`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal,
+        });
+        await r.arrayBuffer();
+        return r.status;
+      }).catch(() => 0);
+      if (status === 200) answered += 1;
+      else failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return {
+    perSecond: answered / ((performance.now() - t0) / 1000),
+    failed,
   };
 }
