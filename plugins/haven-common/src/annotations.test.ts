@@ -9,6 +9,7 @@ import {
   isVaultAvailable,
   kubernetesIdFromEntity,
   telemetryFromEntity,
+  vaultSecretNamesFromEntity,
   vaultSecretsFromEntity,
 } from './annotations';
 import * as annotations from './annotations';
@@ -78,6 +79,50 @@ describe('annotation helpers', () => {
   });
 });
 
+describe('vaultSecretNamesFromEntity', () => {
+  const names = (value?: string) =>
+    vaultSecretNamesFromEntity(
+      entity(
+        'x',
+        value === undefined ? {} : { 'haven.plus/vault-secret-names': value },
+      ),
+    );
+
+  it('reads the declared names in their order, trimmed and without repeats', () => {
+    expect(
+      names(' webui-secret-key, openai-api-key ,webui-secret-key,'),
+    ).toEqual(['webui-secret-key', 'openai-api-key']);
+  });
+
+  it('is empty without the annotation or with a blank one', () => {
+    expect(names()).toEqual([]);
+    expect(names('  ')).toEqual([]);
+  });
+
+  it('leaves out what is not one key under the path: paths, values, globs, long names', () => {
+    expect(
+      names(
+        [
+          'api-key',
+          '../other-app/api-key',
+          'nested/key',
+          'token=s3cr3t',
+          'token: s3cr3t',
+          'db.password',
+          '*',
+          'a'.repeat(129),
+          'b'.repeat(128),
+        ].join(','),
+      ),
+    ).toEqual(['api-key', 'db.password', 'b'.repeat(128)]);
+  });
+
+  it('takes at most 50 names', () => {
+    const many = Array.from({ length: 60 }, (_, i) => `key-${i}`);
+    expect(names(many.join(','))).toEqual(many.slice(0, 50));
+  });
+});
+
 describe('the sandbox examples', () => {
   const examples = path.resolve(__dirname, '../../../examples/entities.yaml');
   const entities = parseAllDocuments(fs.readFileSync(examples, 'utf8')).map(
@@ -107,6 +152,10 @@ describe('the sandbox examples', () => {
       engine: 'kv-apps',
       path: 'apps/open-webui-voorbeeld/open-webui-voorbeeld',
     });
+    expect(vaultSecretNamesFromEntity(webui!)).toEqual([
+      'webui-secret-key',
+      'openai-api-key',
+    ]);
     expect(telemetryFromEntity(webui!)?.tenant).toBe('voorbeeld');
   });
 });

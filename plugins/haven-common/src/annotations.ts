@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import { vaultPathSegmentProblems } from './validation';
 
 /*
  * Entity annotations Haven+ reads. Keys the ecosystem already defines are
@@ -18,6 +19,15 @@ export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
 export const ANNOTATION_VAULT_SECRETS_PATH = 'vault.io/secrets-path';
 /** Community Vault plugin: the KV v2 mount holding that path. @public */
 export const ANNOTATION_VAULT_SECRETS_ENGINE = 'vault.io/secrets-engine';
+/**
+ * The names of the entity's secrets, comma-separated, each a KV v2 key
+ * directly under its vault.io/secrets-path (names only, never values), as
+ * "Create a Haven+ service" wrote them. A hint for the entity page, which
+ * reads their metadata together with Vault's LIST of the path; the LIST
+ * still decides which secrets it shows.
+ * @public
+ */
+export const ANNOTATION_VAULT_SECRET_NAMES = 'haven.plus/vault-secret-names';
 /** Community Grafana plugin: which dashboards belong to the entity. @public */
 export const ANNOTATION_GRAFANA_DASHBOARD_SELECTOR =
   'grafana/dashboard-selector';
@@ -71,6 +81,30 @@ export function vaultSecretsFromEntity(
   const path = annotation(entity, ANNOTATION_VAULT_SECRETS_PATH);
   if (!path) return undefined;
   return { engine: annotation(entity, ANNOTATION_VAULT_SECRETS_ENGINE), path };
+}
+
+/** At most this many names are taken from haven.plus/vault-secret-names. */
+const VAULT_SECRET_NAMES_MAX = 50;
+
+/**
+ * The secret names the entity declares (haven.plus/vault-secret-names), in
+ * their order, without repeats: at most 50, each one valid Vault path
+ * segment of at most 128 characters. Entries that are not (empty, a path, a
+ * `name=value` pair, a glob) are left out, so the annotation can only ever
+ * name keys directly under the entity's own path. Empty without it.
+ * @public
+ */
+export function vaultSecretNamesFromEntity(entity: Entity): string[] {
+  const value = annotation(entity, ANNOTATION_VAULT_SECRET_NAMES);
+  if (!value) return [];
+  const names = new Set<string>();
+  for (const entry of value.split(',')) {
+    const name = entry.trim();
+    if (vaultPathSegmentProblems(name).length > 0) continue;
+    names.add(name);
+    if (names.size === VAULT_SECRET_NAMES_MAX) break;
+  }
+  return [...names];
 }
 
 /**

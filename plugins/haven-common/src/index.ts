@@ -14,11 +14,13 @@ export {
   ANNOTATION_TELEMETRY_TENANT,
   ANNOTATION_VAULT_SECRETS_ENGINE,
   ANNOTATION_VAULT_SECRETS_PATH,
+  ANNOTATION_VAULT_SECRET_NAMES,
   isKubernetesAvailable,
   isTelemetryAvailable,
   isVaultAvailable,
   kubernetesIdFromEntity,
   telemetryFromEntity,
+  vaultSecretNamesFromEntity,
   vaultSecretsFromEntity,
 } from './annotations';
 export type { TelemetryIdentity } from './annotations';
