@@ -184,3 +184,144 @@ describe('EntityTelemetryService, the Vault key names it remembers', () => {
     });
   });
 });
+
+describe('EntityTelemetryService, the Vault key names the entity declares', () => {
+  const PATH = 'apps/orders/orders';
+  const declaring = (names: string): Entity => ({
+    ...entity,
+    metadata: {
+      name: 'orders',
+      annotations: {
+        'vault.io/secrets-engine': 'kv-apps',
+        'vault.io/secrets-path': PATH,
+        'haven.plus/vault-secret-names': names,
+      },
+    },
+  });
+
+  /**
+   * A Vault that answers each request after 5 ms and records, per request,
+   * how many round trips in series it comes after: a request sent before any
+   * answer arrived is round 1, one sent once a round-1 answer arrived is
+   * round 2, and so on.
+   */
+  function latencyVault(held: string[]) {
+    let answered = 0;
+    const rounds: Array<{ request: string; round: number }> = [];
+    const answer = async <T>(request: string, value: () => T): Promise<T> => {
+      const round = answered + 1;
+      rounds.push({ request, round });
+      await new Promise(resolve => setTimeout(resolve, 5));
+      answered = Math.max(answered, round);
+      return value();
+    };
+    const vault: EntityPageVault = {
+      config: {
+        address: 'https://vault.test',
+        environments: {},
+      } as unknown as EntityPageVault['config'],
+      client: {
+        readKvMetadata: (_mount: string, path: string) => {
+          const name = path.slice(PATH.length + 1);
+          return answer(`read ${name}`, () =>
+            held.includes(name)
+              ? {
+                  currentVersion: 1,
+                  oldestVersion: 1,
+                  createdTime: '2026-11-24T10:00:00Z',
+                  updatedTime: '2026-11-24T10:00:00Z',
+                  casRequired: false,
+                  versions: {},
+                }
+              : undefined,
+          );
+        },
+      },
+      list: () => answer('list', () => [...held]),
+    };
+    const inSeries = () => Math.max(0, ...rounds.map(r => r.round));
+    return { vault, rounds, inSeries };
+  }
+
+  function setup(held: string[]) {
+    const fake = latencyVault(held);
+    const store = new Map<string, unknown>();
+    const service = new EntityTelemetryService({
+      config: { cacheTtlSeconds: 30, timeoutMs: 1000 },
+      vault: fake.vault,
+      cache: {
+        get: jest.fn(async (key: string) => store.get(key)),
+        set: jest.fn(async (key: string, value: unknown) => {
+          store.set(key, value);
+        }),
+        delete: jest.fn(),
+        withOptions: jest.fn(),
+      } as any,
+      logger: mockServices.logger.mock(),
+    });
+    return { service, ...fake };
+  }
+
+  it('reads the declared keys with the LIST of a path never listed: one round trip in series', async () => {
+    const { service, rounds, inSeries } = setup(['api-key', 'db-password']);
+    const answer = await service.get(declaring('api-key,db-password'), '1h');
+    expect(inSeries()).toBe(1);
+    expect(rounds).toEqual(
+      expect.arrayContaining([
+        { request: 'list', round: 1 },
+        { request: 'read api-key', round: 1 },
+        { request: 'read db-password', round: 1 },
+      ]),
+    );
+    expect(rounds).toHaveLength(3);
+    expect(answer.vault).toMatchObject({
+      status: 'ok',
+      secrets: [{ name: 'api-key' }, { name: 'db-password' }],
+    });
+  });
+
+  it('costs two round trips without the annotation, as before', async () => {
+    const { service, inSeries } = setup(['api-key']);
+    const bare = declaring('');
+    const answer = await service.get(bare, '1h');
+    expect(inSeries()).toBe(2);
+    expect(answer.vault).toMatchObject({ secrets: [{ name: 'api-key' }] });
+  });
+
+  it('reads a key the LIST finds beyond the declared ones in a second round, and shows it', async () => {
+    const { service, rounds } = setup(['added-later', 'api-key']);
+    const answer = await service.get(declaring('api-key'), '1h');
+    expect(rounds).toEqual(
+      expect.arrayContaining([
+        { request: 'read api-key', round: 1 },
+        { request: 'read added-later', round: 2 },
+      ]),
+    );
+    expect(answer.vault).toMatchObject({
+      status: 'ok',
+      secrets: [{ name: 'added-later' }, { name: 'api-key' }],
+    });
+  });
+
+  it('leaves out a declared key the LIST does not find, as for an entity without the annotation', async () => {
+    const declared = setup(['api-key']);
+    const withNames = await declared.service.get(
+      declaring('api-key,never-written'),
+      '1h',
+    );
+    const plain = setup(['api-key']);
+    const without = await plain.service.get(declaring(''), '1h');
+    expect(withNames.vault).toEqual(without.vault);
+    expect(withNames.vault).toMatchObject({
+      status: 'ok',
+      secrets: [{ name: 'api-key' }],
+    });
+    expect(declared.inSeries()).toBe(1);
+  });
+
+  it('never reads a declared entry that is not one key under the path', async () => {
+    const { service, rounds } = setup(['api-key']);
+    await service.get(declaring('api-key,../other/api-key,x=secret'), '1h');
+    expect(rounds.map(r => r.request).sort()).toEqual(['list', 'read api-key']);
+  });
+});

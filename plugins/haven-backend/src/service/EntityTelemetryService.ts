@@ -12,6 +12,7 @@ import {
   ANNOTATION_VAULT_SECRETS_PATH,
   telemetryFromEntity,
   vaultPathProblems,
+  vaultSecretNamesFromEntity,
   vaultSecretsFromEntity,
   type EntityTelemetry,
   type LogsSection,
@@ -253,7 +254,12 @@ export class EntityTelemetryService {
     const where = `${mount}/metadata/${kv.path}`;
     try {
       const secrets = await this.withDeadline(
-        this.readSecrets(this.vault, mount, kv.path),
+        this.readSecrets(
+          this.vault,
+          mount,
+          kv.path,
+          vaultSecretNamesFromEntity(entity),
+        ),
         `Vault at ${config.address}`,
       );
       return { status: 'ok', mount, path: kv.path, secrets };
@@ -276,14 +282,18 @@ export class EntityTelemetryService {
 
   /**
    * The path's secrets, their reads started with the LIST for the keys the
-   * path held last time (knownVaultKeys.ts says why that is only a hint).
+   * entity declares and the keys the path held last time (knownVaultKeys.ts
+   * says why both are only a hint): one Vault round trip in series, even for
+   * a path never listed, unless the LIST finds a key neither names.
    */
   private async readSecrets(
     vault: EntityPageVault,
     mount: string,
     path: string,
+    declared: readonly string[],
   ): Promise<VaultSecretMetadata[]> {
-    const expected = await this.knownKeys.get(mount, path);
+    const known = await this.knownKeys.get(mount, path);
+    const expected = [...new Set([...declared, ...known])];
     const { secrets, keys } = await readSecretMetadata({
       list: vault.list,
       client: vault.client,

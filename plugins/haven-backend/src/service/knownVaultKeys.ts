@@ -8,24 +8,28 @@ import type {
  *
  * A KV v2 path's metadata takes a LIST for the key names, then one read per
  * key (contracts.md 1.5): two Vault round trips in series when the names are
- * not known before. The catalog does not name them: "Create a Haven+
- * service" annotates only vault.io/secrets-engine and vault.io/secrets-path,
- * and "Add a secret to a Haven+ service" changes the fleet's ExternalSecret,
- * not catalog-info.yaml. Taking the names from the entity would therefore
- * hide every secret added after Create, and skipping the LIST on names kept
- * from an earlier view would hide them until that copy expired.
+ * not known before. Two sources name them before the LIST answers:
  *
- * So each view still LISTs, and the names its last LIST of the path found
- * (kept here, far longer than an answer) are read at the same time as that
- * LIST: once a path has been listed, a view costs one round trip in series
- * while its keys stay the same. The LIST alone decides what is shown
- * (readSecretMetadata): a key added since is read when the LIST answers (a
- * second round trip, for that view only), and a deleted key is absent from
- * the answer, which the delivery card shows as missing for the
- * ExternalSecret that still wants it. Being only a hint, a lost, stale or
- * unreadable entry costs time, never a wrong answer.
+ * - the entity: "Create a Haven+ service" writes the names of the secrets it
+ *   seeds into haven.plus/vault-secret-names, so even a path never listed
+ *   costs one round trip;
+ * - this cache: the names the path's last LIST found, kept far longer than
+ *   an answer, which also covers keys added after Create ("Add a secret to a
+ *   Haven+ service" changes the fleet's ExternalSecret, not catalog-info.yaml,
+ *   so the annotation never names them).
+ *
+ * Neither may replace the LIST: taking the names from the entity would hide
+ * every secret added after Create, and skipping the LIST on names kept from
+ * an earlier view would hide them until that copy expired. So each view
+ * still LISTs, the named keys are read at the same time as that LIST, and
+ * the LIST alone decides what is shown (readSecretMetadata): a key neither
+ * source names is read when the LIST answers (a second round trip, for that
+ * view only; the next view finds it here), and a named key the LIST does not
+ * find is absent from the answer, which the delivery card shows as missing
+ * for the ExternalSecret that still wants it. Being only hints, a wrong
+ * annotation or a lost, stale or unreadable entry costs time, never a wrong
+ * answer.
  */
-
 /** v1: the sorted names readSecretMetadata returns as `keys`. */
 const CACHE_PREFIX = 'entity-telemetry:vault-keys:v1';
 /** Kept a week from the path's last LIST: far past an answer's TTL. */

@@ -58,13 +58,13 @@ function secretNames(keys: readonly string[]): string[] {
  * by name): LIST, and one metadata read per listed key, in parallel. Never
  * reads `data/`, so never a value.
  *
- * The LIST decides which keys are shown. `expected` (the keys an earlier
- * LIST of this path found) only lets their reads start together with the
- * LIST instead of after it, so a path whose keys have not changed costs one
- * Vault round trip in series. A key the LIST finds beyond them (added since,
- * e.g. by haven:gitops:add-secret) is read once the LIST answers; an expected
- * key the LIST no longer finds is left out, as is a listed key deleted
- * before its read.
+ * The LIST decides which keys are shown. `expected` (the keys the entity
+ * declares and an earlier LIST of this path found) only lets their reads
+ * start together with the LIST instead of after it, so a path whose keys
+ * are all expected costs one Vault round trip in series. A key the LIST
+ * finds beyond them (added since, e.g. by haven:gitops:add-secret) is read
+ * once the LIST answers, a second round trip; an expected key the LIST does
+ * not find is left out, as is a listed key deleted before its read.
  */
 export async function readSecretMetadata(options: {
   list: (mount: string, path: string) => Promise<string[] | undefined>;
