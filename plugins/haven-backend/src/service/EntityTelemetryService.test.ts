@@ -11,6 +11,16 @@ const entity: Entity = {
   metadata: { name: 'orders', annotations: {} },
 };
 
+/** What Vault's metadata read answers for a key that exists. */
+const metadata = {
+  currentVersion: 1,
+  oldestVersion: 1,
+  createdTime: '2026-11-24T10:00:00Z',
+  updatedTime: '2026-11-24T10:00:00Z',
+  casRequired: false,
+  versions: {},
+};
+
 describe('EntityTelemetryService, answers kept in this replica', () => {
   function setup(cacheTtlSeconds: number) {
     let now = Date.parse('2026-11-24T10:00:00Z');
@@ -96,14 +106,6 @@ describe('EntityTelemetryService, the Vault key names it remembers', () => {
         'vault.io/secrets-path': 'apps/orders/orders',
       },
     },
-  };
-  const metadata = {
-    currentVersion: 1,
-    oldestVersion: 1,
-    createdTime: '2026-11-24T10:00:00Z',
-    updatedTime: '2026-11-24T10:00:00Z',
-    casRequired: false,
-    versions: {},
   };
 
   function setup(cache: Record<string, jest.Mock>) {
@@ -224,16 +226,7 @@ describe('EntityTelemetryService, the Vault key names the entity declares', () =
         readKvMetadata: (_mount: string, path: string) => {
           const name = path.slice(PATH.length + 1);
           return answer(`read ${name}`, () =>
-            held.includes(name)
-              ? {
-                  currentVersion: 1,
-                  oldestVersion: 1,
-                  createdTime: '2026-11-24T10:00:00Z',
-                  updatedTime: '2026-11-24T10:00:00Z',
-                  casRequired: false,
-                  versions: {},
-                }
-              : undefined,
+            held.includes(name) ? metadata : undefined,
           );
         },
       },
