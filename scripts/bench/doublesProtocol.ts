@@ -4,6 +4,9 @@
 import type { LokiFault, VaultFault } from '@haven-plus/haven-doubles';
 
 export type Upstream = 'vault' | 'loki' | 'tempo' | 'kubernetes';
+
+/** The KV keys under each bench app's path, as the sandbox's example component has. */
+export const BENCH_SECRET_NAMES = ['webui-secret-key', 'openai-api-key'];
 export type UpstreamCounts = Record<Upstream, number>;
 
 /** What the doubles recorded of a request (no bodies, no tokens). */
@@ -23,7 +26,7 @@ export type PlainFault = Omit<LokiFault, 'path'> &
 export interface DoublesThreadData {
   kvMount: string;
   pathPrefix: string;
-  /** Apps with two KV secrets each under `<pathPrefix>/<name>/<name>/`. */
+  /** Apps with the BENCH_SECRET_NAMES keys each under `<pathPrefix>/<name>/<name>/`. */
   entityNames: string[];
   /** The app whose Flux and ESO objects the Kubernetes double holds. */
   deliveryEntity?: string;

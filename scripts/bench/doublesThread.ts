@@ -28,6 +28,7 @@ import type {
   RecordedUpstreamRequest,
   Upstream,
 } from './doublesProtocol';
+import { BENCH_SECRET_NAMES } from './doublesProtocol';
 
 const K8S = SANDBOX_DOUBLES.kubernetes;
 const V = SANDBOX_DOUBLES.vault;
@@ -94,9 +95,8 @@ async function start(data: DoublesThreadData) {
       },
     ],
     tokens: [{ token: V.backstageToken, policies: ['haven-backstage'] }],
-    // Two secrets per app, as the sandbox's example component has.
     kvSecrets: entityNames.flatMap(name =>
-      ['webui-secret-key', 'openai-api-key'].map(key => ({
+      BENCH_SECRET_NAMES.map(key => ({
         mount: kvMount,
         path: `${pathPrefix}/${name}/${name}/${key}`,
         data: { value: `bench-filler-${key}` },

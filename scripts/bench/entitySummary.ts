@@ -3,11 +3,14 @@
  * at 1, 10 and 50 concurrent viewers, cold (a different entity each view,
  * so every view misses the cache) and warm (one entity, within the cache
  * TTL), with latency injected on Vault, Loki and Tempo. Upstream requests are
- * counted at the doubles. Cold views are of entities never viewed, whose
- * Vault path is listed before its keys are read; "cold, path listed before"
- * views are of entities viewed once in another window, as after the answer's
- * TTL: their answer is not cached, the key names of their Vault path are
- * (haven-backend's knownVaultKeys.ts).
+ * counted at the doubles. Cold views are of entities never viewed that
+ * declare their secret names (haven.plus/vault-secret-names, as "Create a
+ * Haven+ service" writes it), so the reads of their keys go with Vault's LIST
+ * of the path. Two more cold runs are of entities without that annotation:
+ * "path never listed, no declared names" (the LIST, then the reads) and
+ * "path listed before, no declared names", viewed once in another window
+ * first, as after the answer's TTL: their answer is not cached, the key
+ * names of their Vault path are (haven-backend's knownVaultKeys.ts).
  */
 import type { Figure } from '../../packages/backend/src/reliability/figureTable';
 import {
@@ -79,10 +82,13 @@ async function requestShapes(
   return shapes;
 }
 
-/** Cold views, 1 viewer, of entities whose Vault path was listed before. */
-interface ListedResult {
-  run: ViewersRun;
-  counts: UpstreamCounts;
+/** Cold views, 1 viewer, of entities without declared secret names. */
+interface UndeclaredResult {
+  /** Their Vault path was listed before (the key names are cached). */
+  listed: ViewersRun;
+  listedCounts: UpstreamCounts;
+  /** Their Vault path was never listed. */
+  unlisted: ViewersRun;
 }
 
 interface LevelResult {
@@ -102,11 +108,12 @@ export async function runEntitySummaryBench(
   // Warm-up entities, one view alone (request shapes), then per level the
   // cold views and the warm entity.
   const entities =
-    WARMUP_COLD +
-    2 +
-    CONCURRENCY.reduce((n, c) => n + COLD_VIEWS[c] + 1, 0) +
-    COLD_VIEWS[1];
-  const harness = await startBenchHarness({ entities, latencyMs });
+    WARMUP_COLD + 2 + CONCURRENCY.reduce((n, c) => n + COLD_VIEWS[c] + 1, 0);
+  const harness = await startBenchHarness({
+    entities,
+    undeclaredEntities: 2 * COLD_VIEWS[1],
+    latencyMs,
+  });
   try {
     return await measure(harness, latencyMs);
   } finally {
@@ -173,25 +180,38 @@ async function measure(
     });
   }
 
-  // Each entity viewed once in another window first (not measured).
-  const listedNames = fresh(COLD_VIEWS[1]);
+  // Without declared names: each entity of the first half viewed once in
+  // another window first (not measured), the second half never viewed.
+  const undeclared = [...harness.undeclaredNames];
+  const listedNames = undeclared.splice(0, COLD_VIEWS[1]);
   await run(
     listedNames.map(n => harness.summaryPath(n, OTHER_WINDOW)),
     10,
   );
-  const beforeListed = await harness.doubles.counts();
-  const listedRun = await run(
-    listedNames.map(n => harness.summaryPath(n)),
-    1,
-  );
-  const listed: ListedResult = {
-    run: listedRun,
-    counts: countsSince(beforeListed, await harness.doubles.counts()),
+  const measureCold = async (runNames: string[]) => {
+    const before = await harness.doubles.counts();
+    const result = await run(
+      runNames.map(n => harness.summaryPath(n)),
+      1,
+    );
+    return {
+      result,
+      counts: countsSince(before, await harness.doubles.counts()),
+    };
   };
+  const listed = await measureCold(listedNames);
+  const unlisted = await measureCold(undeclared.splice(0, COLD_VIEWS[1]));
 
   return [
     ...levels.flatMap(level => latencyFigures(level, latencyMs)),
-    ...listedFigures(listed, latencyMs),
+    ...undeclaredFigures(
+      {
+        listed: listed.result,
+        listedCounts: listed.counts,
+        unlisted: unlisted.result,
+      },
+      latencyMs,
+    ),
     ...requestFigures(levels, shapes, harness.cacheTtlSeconds),
     ...answerFigures(levels),
   ];
@@ -254,7 +274,7 @@ function latencyFigures(level: LevelResult, latencyMs: number): Figure[] {
       goal = coldGoal(
         result,
         latencyMs,
-        "a path never listed: Vault's LIST, then the reads of its keys",
+        "a path never listed, its key names declared (haven.plus/vault-secret-names): their reads go with Vault's LIST",
       );
     } else if (kind === 'warm' && concurrency === 50) {
       goal = { goal: '<= 30 ms', met: result.p95 <= 30 };
@@ -274,25 +294,40 @@ function latencyFigures(level: LevelResult, latencyMs: number): Figure[] {
   });
 }
 
-function listedFigures(listed: ListedResult, latencyMs: number): Figure[] {
-  const { run, counts } = listed;
+function undeclaredFigures(
+  result: UndeclaredResult,
+  latencyMs: number,
+): Figure[] {
+  const { listed, listedCounts, unlisted } = result;
+  const vaultPerView = (run: ViewersRun, counts: UpstreamCounts) =>
+    Math.round((counts.vault / run.views) * 100) / 100;
   return [
     ...percentileFigures(
-      run,
-      'cold, path listed before, 1 viewer',
+      listed,
+      'cold, path listed before, no declared names, 1 viewer',
       coldGoal(
-        run,
+        listed,
         latencyMs,
         `each entity viewed once in the ${OTHER_WINDOW} window first: its Vault key names are known, so their reads go with the LIST`,
       ),
     ),
     {
       section: SECTION,
-      metric: 'Vault requests per cold view, path listed before',
-      value: Math.round((counts.vault / run.views) * 100) / 100,
+      metric:
+        'Vault requests per cold view, path listed before, no declared names',
+      value: vaultPerView(listed, listedCounts),
       unit: 'requests',
-      note: `${counts.vault} for ${run.views} views of different entities: the LIST and one read per key`,
+      note: `${listedCounts.vault} for ${listed.views} views of different entities: the LIST and one read per key`,
     },
+    ...percentileFigures(
+      unlisted,
+      'cold, path never listed, no declared names, 1 viewer',
+      coldGoal(
+        unlisted,
+        latencyMs,
+        "entities without haven.plus/vault-secret-names: Vault's LIST, then the reads of its keys (two round trips in series)",
+      ),
+    ),
   ];
 }
 

@@ -33,14 +33,15 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import havenPlugin from '@haven-plus/plugin-haven-backend';
 import { SANDBOX_DOUBLES, SANDBOX_TELEMETRY } from '@haven-plus/haven-sandbox';
-import type {
-  DoublesReply,
-  DoublesRequest,
-  DoublesThreadData,
-  PlainFault,
-  RecordedUpstreamRequest,
-  Upstream,
-  UpstreamCounts,
+import {
+  BENCH_SECRET_NAMES,
+  type DoublesReply,
+  type DoublesRequest,
+  type DoublesThreadData,
+  type PlainFault,
+  type RecordedUpstreamRequest,
+  type Upstream,
+  type UpstreamCounts,
 } from './doublesProtocol';
 
 export type {
@@ -57,6 +58,12 @@ export type TelemetryUpstream = (typeof TELEMETRY_UPSTREAMS)[number];
 export interface BenchHarnessOptions {
   /** Catalog components annotated like open-webui-voorbeeld (default 100). */
   entities?: number;
+  /**
+   * More components annotated the same but without
+   * haven.plus/vault-secret-names, as an entity created before the Create
+   * template wrote it (default 0).
+   */
+  undeclaredEntities?: number;
   /** Latency injected on every Vault, Loki and Tempo request (default 20). */
   latencyMs?: number;
   /** haven.entityPage.cacheTtlSeconds (default 30, as app-config.yaml). */
@@ -84,6 +91,8 @@ export interface BenchHarness {
   baseUrl: string;
   /** Names of the catalog's bench components (kind component, namespace default). */
   entityNames: string[];
+  /** Names of the bench components without haven.plus/vault-secret-names. */
+  undeclaredNames: string[];
   /** The component whose Flux and ESO objects the Kubernetes double holds. */
   deliveryEntity: Entity;
   latencyMs: number;
@@ -114,12 +123,16 @@ export const CONFIG_CUSTOM_RESOURCES = [
 
 /**
  * A component annotated as examples/entities.yaml annotates
- * open-webui-voorbeeld: its own Kubernetes id, namespace and Vault path, and
- * the sandbox's telemetry identity (service name, namespace, tenant), so every
- * view reads the six hours of logs and the hour of traces the Loki and Tempo
- * doubles hold instead of an empty answer.
+ * open-webui-voorbeeld: its own Kubernetes id, namespace, Vault path and
+ * secret names, and the sandbox's telemetry identity (service name,
+ * namespace, tenant), so every view reads the six hours of logs and the hour
+ * of traces the Loki and Tempo doubles hold instead of an empty answer.
+ * `declared: false` leaves out haven.plus/vault-secret-names.
  */
-export function benchEntity(name: string): Entity {
+export function benchEntity(
+  name: string,
+  options: { declared?: boolean } = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -131,6 +144,9 @@ export function benchEntity(name: string): Entity {
         'backstage.io/kubernetes-namespace': name,
         'vault.io/secrets-engine': KV_MOUNT,
         'vault.io/secrets-path': `${PATH_PREFIX}/${name}/${name}`,
+        ...(options.declared === false
+          ? {}
+          : { 'haven.plus/vault-secret-names': BENCH_SECRET_NAMES.join(',') }),
         'grafana/dashboard-selector': `tags @> '${name}'`,
         'grafana/alert-label-selector': `service_name=${name}`,
         'haven.plus/otel-service-name': SANDBOX_TELEMETRY.serviceName,
@@ -239,12 +255,19 @@ export async function startBenchHarness(
     { length: options.entities ?? 100 },
     (_, i) => `bench-app-${String(i).padStart(4, '0')}`,
   );
-  const entities = entityNames.map(benchEntity);
+  const undeclaredNames = Array.from(
+    { length: options.undeclaredEntities ?? 0 },
+    (_, i) => `bench-undeclared-${String(i).padStart(4, '0')}`,
+  );
+  const entities = [
+    ...entityNames.map(name => benchEntity(name)),
+    ...undeclaredNames.map(name => benchEntity(name, { declared: false })),
+  ];
 
   const { doubles, stop: stopDoubles } = await startDoubles({
     kvMount: KV_MOUNT,
     pathPrefix: PATH_PREFIX,
-    entityNames,
+    entityNames: [...entityNames, ...undeclaredNames],
     deliveryEntity: entityNames[0],
   });
   if (latencyMs > 0) {
@@ -320,6 +343,7 @@ export async function startBenchHarness(
   return {
     baseUrl: `http://localhost:${port}`,
     entityNames,
+    undeclaredNames,
     deliveryEntity: entities[0],
     latencyMs,
     cacheTtlSeconds,
