@@ -8,8 +8,8 @@ import { ConfigReader } from '@backstage/config';
 import {
   buildAppDelivery,
   deliveryFileToYaml,
+  APP_PROFILES,
   HelmRepositoryReader,
-  OPEN_WEBUI_PROFILE,
   readHavenGitopsConfig,
   registerEntry,
   unknownValueKeys,
@@ -77,7 +77,7 @@ function appInput(
       name: 'open-webui',
       version: '16.x',
     },
-    profile: OPEN_WEBUI_PROFILE,
+    profile: APP_PROFILES['open-webui'],
     envValuesPath: 'extraEnvVars',
     podLabelsPath: 'podLabels',
     secrets: [

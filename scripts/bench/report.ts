@@ -149,7 +149,8 @@ Everything runs in one Node.js process, in three threads, on loopback:
   Kubernetes double, \`serviceAccount\` auth, \`skipMetricsLookup\`, the four
   Flux and External Secrets kinds of app-config.yaml as
   \`kubernetes.customResources\`), an in-memory catalog of components
-  annotated like examples/entities.yaml's open-webui-voorbeeld, the memory
+  annotated like examples/entities.yaml's open-webui-voorbeeld (and some
+  without its \`haven.plus/vault-secret-names\`), the memory
   cache, an allow-all permission mock and mock user tokens. The components
   share the sandbox's telemetry identity, so each view reads the six hours of
   logs and the hour of traces the Loki and Tempo doubles are seeded with.
@@ -163,7 +164,12 @@ Everything runs in one Node.js process, in three threads, on loopback:
 
 **Entity summary**: \`GET /api/haven/entities/component/default/<name>/telemetry?window=1h\`
 as a signed-in user. *Cold*: a different component each view, so every view
-misses the cache and asks every upstream. *Warm*: one component, its first
+misses the cache and asks every upstream; the components declare their
+secret names (\`haven.plus/vault-secret-names\`), so the reads of their Vault
+keys go with the LIST of the path. Two more cold runs at one viewer are of
+components without that annotation: *path never listed* (the LIST, then the
+reads) and *path listed before* (each viewed once in another window first,
+so haven-backend's cache of the path's key names holds them). *Warm*: one component, its first
 view filling the cache, all within the cache TTL
 (\`haven.entityPage.cacheTtlSeconds\`, 30 s). p50/p95/p99 by nearest rank;
 throughput is views per second over the run. Upstream requests per view
