@@ -296,6 +296,25 @@ describe('EntityTelemetryService, the Vault key names the entity declares', () =
     });
   });
 
+  it('reads the declared keys and the keys the last LIST found, so the next view of that path is one round trip again', async () => {
+    const { service, rounds, inSeries } = setup(['added-later', 'api-key']);
+    const declared = declaring('api-key');
+    await service.get(declared, '1h');
+    expect(inSeries()).toBe(2);
+    rounds.length = 0;
+    // Another window: not the cached answer, the same path.
+    const answer = await service.get(declared, '6h');
+    expect(rounds.every(r => r.round === rounds[0].round)).toBe(true);
+    expect(rounds.map(r => r.request).sort()).toEqual([
+      'list',
+      'read added-later',
+      'read api-key',
+    ]);
+    expect(answer.vault).toMatchObject({
+      secrets: [{ name: 'added-later' }, { name: 'api-key' }],
+    });
+  });
+
   it('leaves out a declared key the LIST does not find, as for an entity without the annotation', async () => {
     const declared = setup(['api-key']);
     const withNames = await declared.service.get(
