@@ -166,10 +166,12 @@ Everything runs in one Node.js process, in three threads, on loopback:
 as a signed-in user. *Cold*: a different component each view, so every view
 misses the cache and asks every upstream; the components declare their
 secret names (\`haven.plus/vault-secret-names\`), so the reads of their Vault
-keys go with the LIST of the path. Two more cold runs at one viewer are of
-components without that annotation: *path never listed* (the LIST, then the
-reads) and *path listed before* (each viewed once in another window first,
-so haven-backend's cache of the path's key names holds them). *Warm*: one component, its first
+keys go with the LIST of the path. The three kinds of cold view are also
+measured at one viewer in one run, taken in turn so that they share the
+machine's state: *names declared* (path never listed), and components
+without that annotation, *path listed before* (each viewed once in another
+window first, so haven-backend's cache of the path's key names holds them)
+and *path never listed* (the LIST, then the reads). *Warm*: one component, its first
 view filling the cache, all within the cache TTL
 (\`haven.entityPage.cacheTtlSeconds\`, 30 s). p50/p95/p99 by nearest rank;
 throughput is views per second over the run. Upstream requests per view

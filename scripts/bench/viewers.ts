@@ -32,6 +32,8 @@ export interface ViewersRun {
   failures: Record<string, number>;
   /** Answers whose body contained `marker`. */
   marked: number;
+  /** Each view's time in ms, in the order of `paths`. */
+  latencies: number[];
 }
 
 const WORKER = path.join(__dirname, 'viewersWorker.mjs');
@@ -65,6 +67,7 @@ export function runViewers(options: ViewersOptions): Promise<ViewersRun> {
           p99: percentile(latencies, 99),
           failures,
           marked: result.marked,
+          latencies,
         });
         worker.terminate().catch(() => undefined);
       },
