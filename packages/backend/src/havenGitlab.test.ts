@@ -29,6 +29,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   appEntity,
   readTemplate,
+  serviceFleetFiles,
   serviceValues,
 } from './reliability/engineHarness';
 import { recordFigures } from './reliability/figures';
@@ -223,19 +224,7 @@ describe('the templates on a GitLab fleet repository, in the scaffolder engine',
       expect.anything(),
     ]);
     const dir = `apps/haven-sandbox/${APP}`;
-    const expected = [
-      `${dir}/catalog-info.yaml`,
-      `${dir}/externalsecret.yaml`,
-      `${dir}/helmrelease.yaml`,
-      `${dir}/ingress.yaml`,
-      `${dir}/kustomization.yaml`,
-      `${dir}/namespace.yaml`,
-      `${dir}/secretstore.yaml`,
-      `${dir}/serviceaccount.yaml`,
-      `${dir}/source.yaml`,
-      `clusters/haven-sandbox/apps/${APP}.yaml`,
-      'clusters/haven-sandbox/apps/kustomization.yaml',
-    ].sort();
+    const expected = serviceFleetFiles(APP);
     expect(changedFiles(BRANCH)).toEqual(expected);
     const files = gitlab.state.files(PROJECT, BRANCH);
     // The cluster's app list was read from GitLab and extended, not replaced.

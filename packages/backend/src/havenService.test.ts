@@ -19,7 +19,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { serviceValues } from './reliability/engineHarness';
+import { serviceFleetFiles, serviceValues } from './reliability/engineHarness';
 
 /*
  * The haven-service template through Backstage's real scaffolder engine
@@ -408,22 +408,7 @@ describe('the haven-service template in the scaffolder engine', () => {
     const changed = Object.keys(files)
       .filter(f => files[f] !== main[f])
       .sort();
-    const dir = `apps/haven-sandbox/${app}`;
-    expect(changed).toEqual(
-      [
-        `${dir}/catalog-info.yaml`,
-        `${dir}/externalsecret.yaml`,
-        `${dir}/helmrelease.yaml`,
-        `${dir}/ingress.yaml`,
-        `${dir}/kustomization.yaml`,
-        `${dir}/namespace.yaml`,
-        `${dir}/secretstore.yaml`,
-        `${dir}/serviceaccount.yaml`,
-        `${dir}/source.yaml`,
-        `clusters/haven-sandbox/apps/${app}.yaml`,
-        'clusters/haven-sandbox/apps/kustomization.yaml',
-      ].sort(),
-    );
+    expect(changed).toEqual(serviceFleetFiles(app));
     // Nothing of the fleet repository was removed.
     expect(Object.keys(main).filter(f => !(f in files))).toEqual([]);
 

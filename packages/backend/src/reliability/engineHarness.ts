@@ -137,6 +137,28 @@ export function appEntity(app: string): JsonObject {
 }
 
 /** The haven-service form for one app, as havenService.test.ts fills it. */
+/**
+ * The files "Create a Haven+ service" adds to the sandbox's fleet
+ * repository for `app` on cluster haven-sandbox, sorted: its app folder and
+ * its entry in the cluster's apps list.
+ */
+export function serviceFleetFiles(app: string): string[] {
+  const dir = `apps/haven-sandbox/${app}`;
+  return [
+    `${dir}/catalog-info.yaml`,
+    `${dir}/externalsecret.yaml`,
+    `${dir}/helmrelease.yaml`,
+    `${dir}/ingress.yaml`,
+    `${dir}/kustomization.yaml`,
+    `${dir}/namespace.yaml`,
+    `${dir}/secretstore.yaml`,
+    `${dir}/serviceaccount.yaml`,
+    `${dir}/source.yaml`,
+    `clusters/haven-sandbox/apps/${app}.yaml`,
+    'clusters/haven-sandbox/apps/kustomization.yaml',
+  ].sort();
+}
+
 export function serviceValues(
   app: string,
   description = `${app} for the reliability run`,

@@ -26,6 +26,7 @@ import { headShaOf, pullHtmlUrl } from './pulls';
 import { pullRoutes } from './pullRoutes';
 import { codeload, CODELOAD_PREFIX, repoRoutes } from './repoRoutes';
 import { resolveCommitish, type Route } from './routes';
+import { routeParams } from '../http/routeParams';
 
 export type { GitHubFault, GitHubFaults, ActiveGitHubFault } from './faults';
 
@@ -394,14 +395,8 @@ export function createGitHubDouble(options: GitHubDoubleOptions): GitHubDouble {
     if (route.write && !auth.viewer)
       return githubError(401, 'Requires authentication', docs);
 
-    let params: string[];
-    try {
-      params = (route.pattern.exec(rest) ?? [])
-        .slice(1)
-        .map(g => (g === undefined ? '' : decodeURIComponent(g)));
-    } catch {
-      return notFound(docs);
-    }
+    const params = routeParams(route.pattern, rest);
+    if (!params) return notFound(docs);
     let body: JsonObject = {};
     if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       const parsed = await readBody(request, docs);

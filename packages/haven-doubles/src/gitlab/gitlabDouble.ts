@@ -29,6 +29,7 @@ import {
   repositoryRoutes,
   type CommitAction,
 } from './repositoryRoutes';
+import { routeParams } from '../http/routeParams';
 
 export type { GitLabFault, GitLabFaults, ActiveGitLabFault } from './faults';
 
@@ -358,14 +359,8 @@ export function createGitLabDouble(options: GitLabDoubleOptions): GitLabDouble {
     const route = candidates.find(r => r.methods.includes(method));
     if (!route) return gitlabError(405, '405 Method Not Allowed');
     if (route.write && !reading && !viewer) return unauthorized();
-    let params: string[];
-    try {
-      params = (route.pattern.exec(rest) ?? [])
-        .slice(1)
-        .map(g => (g === undefined ? '' : decodeURIComponent(g)));
-    } catch {
-      return notFound();
-    }
+    const params = routeParams(route.pattern, rest);
+    if (!params) return notFound();
     const body = await readParams(request, url);
     if (isReply(body)) return body;
     return route.handle({ core, url, method, viewer, project, params, body });
