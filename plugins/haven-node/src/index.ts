@@ -66,6 +66,11 @@ export {
   addSecretToHelmRelease,
 } from './gitops/addSecret';
 export type { EditResult } from './gitops/addSecret';
+export { PullRequestStateReader } from './gitops/pullRequestState';
+export type {
+  PullRequestState,
+  PullRequestStateReaderOptions,
+} from './gitops/pullRequestState';
 
 // Observability: a cluster's telemetry stack and its Alloy pipeline
 export {
