@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { addSecretToExternalSecret, addSecretToHelmRelease } from './addSecret';
 import { registerEntry } from './register';
+import { unregisterEntry } from './yamlWriter';
 
 /*
  * Edits of hand-kept fleet files change only the lines they own. Each case
@@ -378,5 +379,151 @@ spec:
         '    openaiApiKeyExistingSecretKey: OPENAI_API_KEY\n',
       ],
     });
+  });
+});
+
+describe('unregisterEntry on hand-kept kustomization.yaml files', () => {
+  const HAND_KEPT = `# Apps of haven-sandbox.   Keep them sorted, more or less.
+---
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind:   Kustomization
+
+# --- team a ---
+# (a comment-only block)
+
+resources:
+    - apps/foo   # team x
+
+    - 'orders.yaml'     #team y
+    # - apps/old   # retired in 2025
+    - apps/bar
+
+
+namePrefix: "haven-"   # quoted on purpose
+...
+`;
+
+  it('takes out only the entry line, its trailing comment with it', () => {
+    const result = unregisterEntry(HAND_KEPT, 'orders.yaml');
+    expect(result).toMatchObject({ changed: true, entries: 2 });
+    expect(lineDiff(HAND_KEPT, result.text)).toEqual({
+      at: 11,
+      removed: ["    - 'orders.yaml'     #team y\n"],
+      added: [],
+    });
+    sameOutside(HAND_KEPT, result.text, 11, 1, 0);
+    expect(parse(result.text.replace('...\n', '')).resources).toEqual([
+      'apps/foo',
+      'apps/bar',
+    ]);
+  });
+
+  it('takes out the last entry, the comment and blank lines after it staying', () => {
+    const result = unregisterEntry(HAND_KEPT, 'apps/bar');
+    expect(lineDiff(HAND_KEPT, result.text)).toEqual({
+      at: 13,
+      removed: ['    - apps/bar\n'],
+      added: [],
+    });
+    sameOutside(HAND_KEPT, result.text, 13, 1, 0);
+  });
+
+  it('takes out the first entry, the blank line after it staying', () => {
+    const result = unregisterEntry(HAND_KEPT, 'apps/foo');
+    expect(lineDiff(HAND_KEPT, result.text)).toEqual({
+      at: 9,
+      removed: ['    - apps/foo   # team x\n'],
+      added: [],
+    });
+  });
+
+  it('takes out the only entry and leaves its key line as it was', () => {
+    const before =
+      '# head\nresources:   # apps\n  - a.yaml  # one\n\n# tail   comment\n';
+    const result = unregisterEntry(before, 'a.yaml');
+    expect(result).toMatchObject({ changed: true, entries: 0 });
+    expect(result.text).toBe(
+      '# head\nresources:   # apps\n\n# tail   comment\n',
+    );
+    // Adding it back gives the file it was.
+    expect(registerEntry(result.text, 'a.yaml').text).toBe(
+      '# head\nresources:   # apps\n  - a.yaml\n\n# tail   comment\n',
+    );
+  });
+
+  it('matches the entry written as ./entry', () => {
+    const result = unregisterEntry(
+      'resources:\n- ./a.yaml\n- b.yaml\n',
+      'a.yaml',
+    );
+    expect(result.text).toBe('resources:\n- b.yaml\n');
+  });
+
+  it('keeps CRLF line ends, and no final newline where there was none', () => {
+    const before =
+      'kind: Kustomization\r\nresources:\r\n  - a.yaml    # x\r\n  - b.yaml\r\n  - c.yaml';
+    expect(unregisterEntry(before, 'b.yaml').text).toBe(
+      'kind: Kustomization\r\nresources:\r\n  - a.yaml    # x\r\n  - c.yaml',
+    );
+    expect(unregisterEntry(crlf(HAND_KEPT), 'orders.yaml').text).toBe(
+      crlf(unregisterEntry(HAND_KEPT, 'orders.yaml').text),
+    );
+  });
+
+  it.each([
+    [
+      'the first item of a flow list',
+      'kind: Kustomization\nresources: [a.yaml,   "b.yaml"]   # flow, on purpose\nnamePrefix: x\n',
+      'a.yaml',
+      'resources: ["b.yaml"]   # flow, on purpose\n',
+    ],
+    [
+      'the last item of a flow list',
+      'kind: Kustomization\nresources: [a.yaml,   "b.yaml"]   # flow, on purpose\nnamePrefix: x\n',
+      'b.yaml',
+      'resources: [a.yaml]   # flow, on purpose\n',
+    ],
+    [
+      'the only item of a flow list',
+      'kind: Kustomization\nresources: [ b.yaml ]   # flow\nnamePrefix: x\n',
+      'b.yaml',
+      'resources: []   # flow\n',
+    ],
+  ])('takes out %s on its line', (_what, before, entry, line) => {
+    const result = unregisterEntry(before, entry);
+    expect(lineDiff(before, result.text)).toEqual({
+      at: 1,
+      removed: [before.split(/(?<=\n)/)[1]],
+      added: [line],
+    });
+  });
+
+  it('takes out an item of a one-per-line flow list with its line', () => {
+    const before =
+      'resources: [\n  a.yaml,   # one\n  b.yaml,  # two\n  c.yaml\n]\n';
+    expect(lineDiff(before, unregisterEntry(before, 'b.yaml').text)).toEqual({
+      at: 2,
+      removed: ['  b.yaml,  # two\n'],
+      added: [],
+    });
+  });
+
+  it.each([
+    ['not listed', HAND_KEPT, 'apps/old'],
+    ['no list at all', 'kind: Kustomization   # k\n', 'a.yaml'],
+    ['an empty list', 'resources: []\n', 'a.yaml'],
+  ])('changes nothing when the entry is %s', (_what, text, entry) => {
+    const result = unregisterEntry(text, entry);
+    expect(result.changed).toBe(false);
+    expect(result.text).toBe(text);
+  });
+
+  it('refuses a file that is not a kustomization mapping', () => {
+    expect(() => unregisterEntry('- a.yaml\n', 'a.yaml')).toThrow(
+      /must be a YAML mapping/,
+    );
+    expect(() => unregisterEntry('resources: a.yaml\n', 'a.yaml')).toThrow(
+      /must be a list/,
+    );
   });
 });

@@ -240,6 +240,96 @@ export class HandKeptYaml {
   }
 
   /**
+   * Takes item `index` out of the list at `path`. In a block list the
+   * item's line goes, a comment after it on that line with it; comment
+   * lines and blank lines around it stay. In a flow list the item and one
+   * of its commas go. The key stays when the list is left empty: a block
+   * list's key keeps its line as it was (an empty value, which kustomize
+   * reads as no resources), a flow list becomes `[]`.
+   */
+  removeFromList(path: Path, index: number): void {
+    const list = this.#doc.getIn(path, true);
+    if (!isSeq(list) || index < 0 || index >= list.items.length) {
+      throw new Error(
+        `${this.#fileName}: no item ${index} in ${path.join('.')} to remove`,
+      );
+    }
+    const want = this.#doc.toJS() as unknown;
+    const items = valueAt(want, path) as unknown[];
+    items.splice(index, 1);
+    const expected =
+      items.length === 0 && !list.flow ? withValue(want, path, null) : want;
+    const text = this.#text;
+    const item = list.items[index];
+    const [start, valueEnd] = range(item);
+    if (!list.flow) {
+      const from = lineStart(text, start);
+      if (!/^[ \t]*-[ \t]+$/.test(text.slice(from, start))) {
+        throw new InputError(
+          `${this.#fileName}: item ${index} of ${path.join(
+            '.',
+          )} does not start its own line; remove it by hand`,
+        );
+      }
+      if (restOfLine(text, valueEnd).trim().replace(/^#.*$/, '')) {
+        throw new InputError(
+          `${this.#fileName}: item ${index} of ${path.join(
+            '.',
+          )} spans more than its line; remove it by hand`,
+        );
+      }
+      this.#splice(from, afterLine(text, valueEnd), '');
+      this.#verify(expected);
+      return;
+    }
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    if (list.items.length === 1) {
+      // `[a]` -> `[]`: everything between the brackets goes, on one line.
+      const [open, close] = range(list);
+      if (lineOf(open) !== lineOf(close - 1)) {
+        throw new InputError(
+          `${this.#fileName}: ${path.join(
+            '.',
+          )} is a flow list over several lines; remove the item by hand`,
+        );
+      }
+      this.#splice(open + 1, close - 1, '');
+    } else if (index < list.items.length - 1) {
+      // The item, its comma and the spaces after it: up to the next item.
+      const next = range(list.items[index + 1])[0];
+      if (lineOf(start) !== lineOf(next)) {
+        this.#removeFlowLine(start, valueEnd, path, index);
+      } else {
+        this.#splice(start, next, '');
+      }
+    } else {
+      // The last item: from the end of the one before it.
+      const before = range(list.items[index - 1])[1];
+      if (lineOf(before) !== lineOf(start)) {
+        this.#removeFlowLine(start, valueEnd, path, index);
+      } else {
+        this.#splice(before, valueEnd, '');
+      }
+    }
+    this.#verify(expected);
+  }
+
+  /** A flow-list item on a line of its own (one item per line): that line. */
+  #removeFlowLine(start: number, valueEnd: number, path: Path, index: number) {
+    const text = this.#text;
+    const from = lineStart(text, start);
+    const rest = restOfLine(text, valueEnd).trim();
+    if (text.slice(from, start).trim() || !/^,?\s*(#.*)?$/.test(rest)) {
+      throw new InputError(
+        `${this.#fileName}: item ${index} of ${path.join(
+          '.',
+        )} shares its line in a flow list; remove it by hand`,
+      );
+    }
+    this.#splice(from, afterLine(text, valueEnd), '');
+  }
+
+  /**
    * Sets the value at `path`: a scalar is replaced in place, keeping its
    * quoting; missing keys are added after the last key of their mapping.
    */
@@ -459,4 +549,67 @@ export class HandKeptYaml {
       this.#blockLines(value, by),
     );
   }
+}
+
+/** The result of taking an entry out of a fleet-repository list file. @public */
+export interface UnregisterResult {
+  /** The file's new text (the same text when nothing changed). */
+  text: string;
+  /** False when the entry was not listed. */
+  changed: boolean;
+  /** Number of entries in the list afterwards. */
+  entries: number;
+}
+
+/**
+ * Takes `entry` out of the `key` list (default `resources`) of a
+ * kustomization.yaml, the counterpart of registerEntry: only the entry's
+ * line goes (with a comment after it on that line), every other byte of the
+ * file stays. `./entry` counts as the entry. A no-op when it is not listed.
+ * @public
+ */
+export function unregisterEntry(
+  text: string,
+  entry: string,
+  options: { key?: string; fileName?: string } = {},
+): UnregisterResult {
+  const key = options.key ?? 'resources';
+  const name = options.fileName ?? 'the file';
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      `${name} is not valid YAML (${
+        doc.errors[0].message.split('\n')[0]
+      }); fix it in the fleet repository first`,
+    );
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new InputError(
+      `${name} must be a YAML mapping (a kustomization.yaml), not a ${
+        isSeq(doc.contents) ? 'list' : 'value'
+      }`,
+    );
+  }
+  const list = doc.get(key, true);
+  if (list === undefined || isEmptyValue(list)) {
+    return { text, changed: false, entries: 0 };
+  }
+  if (!isSeq(list)) {
+    throw new InputError(`${name}: "${key}" must be a list`);
+  }
+  const values = list.items.map(item => (isScalar(item) ? item.value : item));
+  const matches = values
+    .map((value, index) => ({ value, index }))
+    .filter(({ value }) => value === entry || value === `./${entry}`);
+  if (matches.length === 0) {
+    return { text, changed: false, entries: values.length };
+  }
+  const file = new HandKeptYaml(text, doc, name);
+  // From the end, so the indexes before stay right.
+  for (const { index } of matches.reverse()) file.removeFromList([key], index);
+  return {
+    text: file.text,
+    changed: true,
+    entries: values.length - matches.length,
+  };
 }
