@@ -122,6 +122,77 @@ describe('VaultClient', () => {
     ).toBeUndefined();
   });
 
+  it('deletes a policy, a role and a KV key with all its versions; deleting again is a no-op', async () => {
+    const double = vault({
+      kubernetesAuthMounts: ['kubernetes'],
+      policies: [{ name: 'haven-app-shop.orders', policy: OPS.policy }],
+      kvSecrets: [
+        { mount: 'kv-apps', path: 'apps/shop/orders/a', data: { value: 'x' } },
+      ],
+    });
+    const c = client();
+    await c.writeKubernetesRole('kubernetes', 'haven-shop.orders', {
+      boundServiceAccountNames: ['orders'],
+      boundServiceAccountNamespaces: ['shop'],
+      audience: 'vault',
+      tokenPolicies: ['haven-app-shop.orders'],
+      tokenTtl: 3600,
+      tokenMaxTtl: 14400,
+    });
+    const before = double.state.writeCount;
+    await c.deletePolicy('haven-app-shop.orders');
+    await c.deleteKubernetesRole('kubernetes', 'haven-shop.orders');
+    await c.deleteKvMetadata('kv-apps', 'apps/shop/orders/a');
+    expect(double.state.writeCount - before).toBe(3);
+    expect(await c.readPolicy('haven-app-shop.orders')).toBeUndefined();
+    expect(
+      await c.readKubernetesRole('kubernetes', 'haven-shop.orders'),
+    ).toBeUndefined();
+    expect(
+      await c.readKvMetadata('kv-apps', 'apps/shop/orders/a'),
+    ).toBeUndefined();
+    expect(double.state.kvKey('kv-apps', 'apps/shop/orders/a')).toBeUndefined();
+    expect(
+      double.requests
+        .filter(r => r.method === 'DELETE')
+        .map(r => `${r.path} ${r.status}`),
+    ).toEqual([
+      '/v1/sys/policies/acl/haven-app-shop.orders 204',
+      '/v1/auth/kubernetes/role/haven-shop.orders 204',
+      '/v1/kv-apps/metadata/apps/shop/orders/a 204',
+    ]);
+
+    // Already gone: Vault answers 204 again and nothing changes.
+    await c.deletePolicy('haven-app-shop.orders');
+    await c.deleteKubernetesRole('kubernetes', 'haven-shop.orders');
+    await c.deleteKvMetadata('kv-apps', 'apps/shop/orders/a');
+    expect(double.state.writeCount - before).toBe(3);
+  });
+
+  it('takes a 404 to a delete as already gone, and retries a delete through 503', async () => {
+    let calls = 0;
+    server.use(
+      http.delete(`${VAULT}/v1/sys/policies/acl/gone`, () =>
+        HttpResponse.json({ errors: [] }, { status: 404 }),
+      ),
+      http.delete(`${VAULT}/v1/auth/kubernetes/role/busy`, () => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.json({ errors: ['Vault is sealed'] }, { status: 503 })
+          : new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const c = client();
+    await expect(c.deletePolicy('gone')).resolves.toBeUndefined();
+    await expect(
+      c.deleteKubernetesRole('kubernetes', 'busy'),
+    ).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+    await expect(c.deleteKvMetadata('kv-apps', '../x')).rejects.toThrow(
+      InputError,
+    );
+  });
+
   it('rejects an unsafe path segment before sending anything', async () => {
     const double = vault();
     await expect(

@@ -214,6 +214,19 @@ export class VaultClient {
     });
   }
 
+  /**
+   * `DELETE sys/policies/acl/:name` (contracts.md 1.4: 204). Vault answers
+   * 204 for a policy that is not there too; a 404 (a proxy, another
+   * version) also means it is gone. Idempotent, so retried like a read.
+   * Vault refuses `root` and `default` with 400.
+   */
+  async deletePolicy(name: string): Promise<void> {
+    await this.request('DELETE', `sys/policies/acl/${this.segment(name)}`, {
+      idempotent: true,
+      accept: [404],
+    });
+  }
+
   // ---------------------------------------------------- kubernetes roles
 
   /** Reads a Kubernetes-auth role; undefined when there is none. */
@@ -263,6 +276,18 @@ export class VaultClient {
           token_max_ttl: role.tokenMaxTtl,
         },
       },
+    );
+  }
+
+  /**
+   * `DELETE auth/:mount/role/:name` (contracts.md 1.6: 204, also for a role
+   * that is not there; 404 taken as gone). Idempotent, so retried.
+   */
+  async deleteKubernetesRole(mount: string, name: string): Promise<void> {
+    await this.request(
+      'DELETE',
+      `auth/${this.path(mount)}/role/${this.segment(name)}`,
+      { idempotent: true, accept: [404] },
     );
   }
 
@@ -321,6 +346,19 @@ export class VaultClient {
     return Array.isArray(keys)
       ? keys.filter((k): k is string => typeof k === 'string')
       : [];
+  }
+
+  /**
+   * `DELETE :mount/metadata/:path` (contracts.md 1.5: 204): removes the key
+   * with all its versions and its metadata, for good. 204 for a key that is
+   * not there too; 404 taken as gone. Idempotent, so retried.
+   */
+  async deleteKvMetadata(mount: string, path: string): Promise<void> {
+    await this.request(
+      'DELETE',
+      `${this.path(mount)}/metadata/${this.path(path)}`,
+      { idempotent: true, accept: [404] },
+    );
   }
 
   /**
