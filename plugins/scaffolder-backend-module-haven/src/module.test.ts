@@ -45,6 +45,8 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitops:add-secret',
       'haven:observability:render',
       'haven:gitlab:merge-request',
+      'haven:vault:rotate',
+      'haven:delivery:sync',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
@@ -61,6 +63,8 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitops:add-secret',
       'haven:observability:render',
       'haven:gitlab:merge-request',
+      'haven:vault:rotate',
+      'haven:delivery:sync',
     ]);
   });
 

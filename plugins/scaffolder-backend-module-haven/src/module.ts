@@ -16,6 +16,8 @@ import { createGitopsRegisterAction } from './actions/gitops/gitopsRegister';
 import { createGitopsRenderAction } from './actions/gitops/gitopsRender';
 import { createGitlabMergeRequestAction } from './actions/gitops/gitlabMergeRequest';
 import { createVaultProvisionAction } from './actions/vault/vaultProvision';
+import { createVaultRotateAction } from './actions/vault/vaultRotate';
+import { createDeliverySyncAction } from './actions/delivery/deliverySync';
 
 /**
  * The Haven+ scaffolder actions.
@@ -31,8 +33,10 @@ export const scaffolderModuleHaven = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         reader: coreServices.urlReader,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolder, config, logger, reader }) {
+      async init({ scaffolder, config, logger, reader, auth, discovery }) {
         const vault = readHavenVaultConfig(config);
         if (!vault) {
           logger.warn(
@@ -71,6 +75,8 @@ export const scaffolderModuleHaven = createBackendModule({
             datasourceUids: readDatasourceUids(config),
           }),
           createGitlabMergeRequestAction({ config }),
+          createVaultRotateAction({ config: vault, gitops }),
+          createDeliverySyncAction({ auth, discovery }),
         );
       },
     });
