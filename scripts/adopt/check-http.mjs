@@ -5,7 +5,7 @@
  * What the created app's backend answers once Haven+ is installed as
  * docs/install.md says, over HTTP, with a guest user's token:
  *   - the catalog holds the example component and the four templates;
- *   - `GET /api/scaffolder/v2/actions` lists the six haven: actions, each
+ *   - `GET /api/scaffolder/v2/actions` lists the eight haven: actions, each
  *     with an input schema and at least one example;
  *   - the haven backend's telemetry route answers 401 without a token, 404
  *     for an unknown entity, and the example's Vault, Loki and Tempo data
@@ -33,10 +33,13 @@ const ACTIONS = [
   'haven:gitops:add-secret',
   'haven:observability:render',
   'haven:gitlab:merge-request',
+  'haven:vault:rotate',
+  'haven:delivery:sync',
 ];
 const TEMPLATES = [
   'haven-service',
   'haven-add-secret',
+  'haven-rotate-secret',
   'haven-vault-provision',
   'haven-observability-stack',
 ];

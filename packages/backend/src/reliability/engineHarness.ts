@@ -60,11 +60,13 @@ export const PROBE_ACTION = 'haven-reliability:probe';
 export type TemplateName =
   | 'haven-service'
   | 'haven-add-secret'
+  | 'haven-rotate-secret'
   | 'haven-observability-stack'
   | 'haven-vault-provision';
 export const TEMPLATE_NAMES: TemplateName[] = [
   'haven-service',
   'haven-add-secret',
+  'haven-rotate-secret',
   'haven-observability-stack',
   'haven-vault-provision',
 ];
