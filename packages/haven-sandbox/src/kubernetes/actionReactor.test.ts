@@ -1,5 +1,6 @@
 import {
   createKubernetesDouble,
+  createVaultDouble,
   setupDoubleServer,
   type KubernetesObject,
 } from '@haven-plus/haven-doubles';
@@ -100,5 +101,63 @@ describe('startDeliveryActionReactor', () => {
     const reactor = start();
     await call(`${ES}/synced`);
     expect(await reactor.reactNow()).toBe(0);
+  });
+
+  it('after a rotation in Vault and a force-sync, the ExternalSecret and the metadata the entity page reads both show the new version', async () => {
+    // A rotation (haven:vault:rotate) at 12:00:00.250, the sync asked for
+    // after it; ESO's stand-in reacts at 12:00:01.100.
+    const VAULT = 'http://vault.sandbox.test';
+    const ROTATED_AT = new Date('2026-12-03T12:00:00.250Z');
+    const vault = createVaultDouble({
+      baseUrl: VAULT,
+      rootToken: 'root',
+      kvMounts: ['kv-apps'],
+      kvSecrets: [
+        {
+          mount: 'kv-apps',
+          path: 'apps/shop/synced/key',
+          data: { value: 'v1' },
+        },
+      ],
+      now: () => ROTATED_AT,
+    });
+    const cluster = createKubernetesDouble({
+      baseUrl: URL_,
+      token: TOKEN,
+      objects,
+    });
+    server.use(...cluster.handlers, ...vault.handlers);
+    const reactor = startDeliveryActionReactor({
+      cluster,
+      url: URL_,
+      token: TOKEN,
+      intervalMs: 60_000,
+      now: () => new Date('2026-12-03T12:00:01.100Z'),
+    });
+    started.push(reactor);
+
+    const write = await fetch(`${VAULT}/v1/kv-apps/data/apps/shop/synced/key`, {
+      method: 'POST',
+      headers: { 'x-vault-token': 'root', 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { value: 'v2' }, options: { cas: 1 } }),
+    });
+    expect(write.status).toBe(200);
+    await call(`${ES}/synced`, { 'force-sync': '2026-12-03T12:00:00.900Z' });
+    expect(await reactor.reactNow()).toBe(1);
+
+    const metadata = await (
+      await fetch(`${VAULT}/v1/kv-apps/metadata/apps/shop/synced/key`, {
+        headers: { 'x-vault-token': 'root' },
+      })
+    ).json();
+    expect(metadata.data.current_version).toBe(2);
+    const es = await call(`${ES}/synced`);
+    expect(es.status.refreshTime).toBe('2026-12-03T12:00:01Z');
+    expect(es.status.conditions).toEqual([{ type: 'Ready', status: 'True' }]);
+    // The card's Synced-or-Stale test (haven-common status/externalSecrets.ts,
+    // staleness): Vault's updated_time at or before ESO's refreshTime.
+    expect(Date.parse(metadata.data.updated_time)).toBeLessThanOrEqual(
+      Date.parse(es.status.refreshTime),
+    );
   });
 });
