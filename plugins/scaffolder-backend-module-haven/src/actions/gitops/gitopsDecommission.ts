@@ -1,0 +1,246 @@
+import fs from 'node:fs/promises';
+import {
+  resolveSafeChildPath,
+  type UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { assertDnsLabel } from '@haven-plus/plugin-haven-common';
+import { appFolder, fleetRepoUrl } from '@haven-plus/plugin-haven-node';
+// haven-node's entry point does not export unregisterEntry yet; until it
+// does, it is taken from its source file.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { unregisterEntry } from '../../../../haven-node/src/gitops/yamlWriter';
+import { parse } from 'yaml';
+import {
+  outputFleetPullRequest,
+  pullRequestBranch,
+} from '../shared/pullRequest';
+import { targetPathOf, writeWorkspaceFiles } from '../shared/workspace';
+import { examples } from './gitopsDecommission.examples';
+import { resolveClusterTarget, type ClusterActionConfigs } from './inputs';
+
+/** A resource entry of an app folder's kustomization.yaml that names a file in it. */
+function fileInFolder(entry: unknown): string | undefined {
+  if (typeof entry !== 'string') return undefined;
+  const path = entry.replace(/^\.\//, '');
+  const safe =
+    /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) &&
+    !path.split('/').some(s => s === '..' || s === '.');
+  return safe ? path : undefined;
+}
+
+/**
+ * `haven:gitops:decommission`: the change that takes an app off a cluster,
+ * for a pull request: the cluster's apps kustomization.yaml without the
+ * app's entry (only that line changes) written into the workspace, and the
+ * app's fleet files, as Create wrote them, listed for deletion. Reads the
+ * fleet branch; an app that is not there (any more) is nothing to do.
+ * @public
+ */
+export function createGitopsDecommissionAction(
+  options: ClusterActionConfigs & { reader: UrlReaderService },
+) {
+  const { reader } = options;
+  return createTemplateAction({
+    id: 'haven:gitops:decommission',
+    description:
+      "Takes an app off a cluster in the fleet repository: writes the cluster's apps kustomization.yaml without the app's entry (every other line byte for byte) into the workspace and lists the app's fleet files (its folder and its Flux Kustomization) as filesToDelete for the pull request. Does nothing when the app is already gone.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        component: z =>
+          z
+            .string()
+            .describe(
+              "The app's kubernetes-id (its name in the fleet repository)",
+            ),
+        cluster: z =>
+          z.string().describe('Cluster name from haven.gitops.clusters'),
+        namespace: z =>
+          z
+            .string()
+            .optional()
+            .describe('Kubernetes namespace (default: the component name)'),
+        catalogLocation: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The entity's backstage.io/managed-by-location, when it is in the catalog: an app not in the cluster is refused unless its entity came from this cluster's app folder",
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .default('fleet')
+            .describe('Workspace folder of the fleet repository checkout'),
+      },
+      output: {
+        changed: z =>
+          z
+            .boolean()
+            .describe('False when the app is already gone from the cluster'),
+        environment: z =>
+          z.string().describe("The cluster's haven.vault environment"),
+        namespace: z => z.string().describe('Kubernetes namespace of the app'),
+        files: z =>
+          z.array(z.string()).describe('Files written, relative to targetPath'),
+        filesToDelete: z =>
+          z
+            .array(z.string())
+            .describe(
+              "The app's fleet files, repository paths, for publish:github:pull-request or haven:gitlab:merge-request filesToDelete",
+            ),
+        catalogInfoUrl: z =>
+          z
+            .string()
+            .describe("URL of the app's catalog-info.yaml on the fleet branch"),
+        fleetRepoUrl: z =>
+          z.string().describe('The fleet repository in the repoUrl form'),
+        fleetProvider: z => z.enum(['github', 'gitlab']),
+        fleetBranch: z => z.string().describe('The branch Flux reconciles'),
+        pullRequestBranch: z =>
+          z.string().describe('Branch name for this change'),
+      },
+    },
+    async handler(ctx) {
+      const { gitops: gitopsConfig, cluster } = resolveClusterTarget(
+        'haven:gitops:decommission',
+        options,
+        ctx.input.cluster,
+      );
+      const app = assertDnsLabel(ctx.input.component, 'component');
+      const namespace = assertDnsLabel(ctx.input.namespace ?? app, 'namespace');
+      const targetPath = targetPathOf(ctx.input.targetPath);
+      const fleet = gitopsConfig.fleetRepo;
+      const folder = appFolder(cluster, app);
+      const registerPath = `${cluster.fluxPath}/kustomization.yaml`;
+      const fluxFile = `${cluster.fluxPath}/${app}.yaml`;
+      const catalogInfoPath = `${folder}/catalog-info.yaml`;
+      const catalogInfoUrl = fleetRepoUrl(fleet, catalogInfoPath);
+
+      /** A file of the fleet branch, or undefined when it is not there. */
+      const read = async (file: string): Promise<string | undefined> => {
+        try {
+          const response = await reader.readUrl(fleetRepoUrl(fleet, file));
+          return (await response.buffer()).toString('utf8');
+        } catch (error) {
+          if ((error as Error).name === 'NotFoundError') return undefined;
+          throw error;
+        }
+      };
+      const [list, flux, folderKustomization, catalogInfo] = await Promise.all(
+        [
+          registerPath,
+          fluxFile,
+          `${folder}/kustomization.yaml`,
+          catalogInfoPath,
+        ].map(read),
+      );
+      if (list === undefined) {
+        throw new NotFoundError(
+          `${registerPath} is not on ${fleet.branch} of the fleet repository: cluster ${cluster.name} lists no apps there, so there is nothing to decommission. Check haven.gitops.clusters (fluxPath)`,
+        );
+      }
+      const edit = unregisterEntry(list, `${app}.yaml`, {
+        fileName: registerPath,
+      });
+
+      // The app folder's files as Create wrote them: what its
+      // kustomization.yaml lists, and catalog-info.yaml beside them.
+      const filesToDelete: string[] = [];
+      if (flux !== undefined) filesToDelete.push(fluxFile);
+      if (folderKustomization !== undefined) {
+        let resources: unknown;
+        try {
+          resources = parse(folderKustomization)?.resources;
+        } catch {
+          throw new InputError(
+            `${folder}/kustomization.yaml is not valid YAML: fix it in the fleet repository first (nothing was changed)`,
+          );
+        }
+        const entries = Array.isArray(resources) ? resources : [];
+        const inFolder = entries.map(fileInFolder);
+        entries.forEach((entry, i) => {
+          if (!inFolder[i]) {
+            ctx.logger.warn(
+              `${folder}/kustomization.yaml lists ${JSON.stringify(
+                entry,
+              )}, which is not a file of the app folder: left alone`,
+            );
+          }
+        });
+        const candidates = [
+          ...new Set(
+            inFolder
+              .filter((f): f is string => Boolean(f))
+              .map(f => `${folder}/${f}`),
+          ),
+        ];
+        const present = await Promise.all(candidates.map(read));
+        candidates.forEach((file, i) => {
+          if (present[i] !== undefined) filesToDelete.push(file);
+          else {
+            ctx.logger.warn(
+              `${file} is listed by the app folder's kustomization.yaml but is not on ${fleet.branch}: nothing to delete`,
+            );
+          }
+        });
+        filesToDelete.push(`${folder}/kustomization.yaml`);
+      }
+      if (catalogInfo !== undefined) filesToDelete.push(catalogInfoPath);
+      const changed = edit.changed || filesToDelete.length > 0;
+
+      if (!changed) {
+        // Not in the cluster: gone after an earlier decommission, or never
+        // here. An entity that came from somewhere else is not this app.
+        const location = ctx.input.catalogLocation?.replace(/^url:/, '');
+        if (location && location !== catalogInfoUrl) {
+          throw new InputError(
+            `${app} is not on cluster ${cluster.name}: ${registerPath} does not list ${app}.yaml and ${folder} is empty, and its catalog entity comes from ${location}, not from this cluster's app folder. Nothing to decommission here: pick the cluster it runs on.`,
+          );
+        }
+        ctx.logger.info(
+          `${app} is already gone from cluster ${cluster.name}: ${registerPath} does not list it and its fleet files are deleted. Nothing to change.`,
+        );
+      } else {
+        ctx.logger.info(
+          `Decommissioning ${app} from cluster ${cluster.name}${
+            ctx.isDryRun ? ' (dry run: workspace only)' : ''
+          }:`,
+        );
+        ctx.logger.info(
+          edit.changed
+            ? `  ${registerPath}: takes out ${app}.yaml (${edit.entries} entries left; every other line as it was)`
+            : `  ${registerPath}: does not list ${app}.yaml any more`,
+        );
+        for (const file of filesToDelete) ctx.logger.info(`  ${file}: delete`);
+      }
+
+      // The workspace folder always exists, so a publish step finds it.
+      await fs.mkdir(resolveSafeChildPath(ctx.workspacePath, targetPath), {
+        recursive: true,
+      });
+      const written = edit.changed
+        ? [{ path: registerPath, text: edit.text }]
+        : [];
+      await writeWorkspaceFiles(ctx.workspacePath, targetPath, written);
+
+      ctx.output('changed', changed);
+      ctx.output('environment', cluster.environment);
+      ctx.output('namespace', namespace);
+      ctx.output(
+        'files',
+        written.map(f => f.path),
+      );
+      ctx.output('filesToDelete', filesToDelete);
+      ctx.output('catalogInfoUrl', catalogInfoUrl);
+      outputFleetPullRequest(
+        ctx,
+        fleet,
+        pullRequestBranch(cluster.name, app, 'decommission'),
+      );
+    },
+  });
+}
