@@ -159,6 +159,52 @@ describe('haven:gitlab:merge-request', () => {
     expect(outputs(ctx)).toMatchObject({ mergeRequestIid: 2, created: true });
   });
 
+  it('deletes filesToDelete in the same commit, skipping one the branch lacks; a re-run commits nothing', async () => {
+    double = createGitLabDouble({
+      baseUrl: BASE,
+      token: TOKEN,
+      projects: [
+        {
+          namespace: 'haven-fleet',
+          path: 'fleet',
+          files: {
+            [APPS]: 'resources:\n  - voorbeeld.yaml\n  - shop.yaml\n',
+            [RELEASE]: 'kind: HelmRelease\n',
+            'clusters/haven-sandbox/apps/shop.yaml': 'kind: Kustomization\n',
+          },
+        },
+      ],
+    });
+    server.use(...double.handlers);
+    workspace.setContent({
+      fleet: { [APPS]: 'resources:\n  - voorbeeld.yaml\n' },
+    });
+    const filesToDelete = [
+      RELEASE,
+      'clusters/haven-sandbox/apps/shop.yaml',
+      'apps/haven-sandbox/shop/never-there.yaml',
+    ];
+    const ctx = await run({ filesToDelete });
+    expect(outputs(ctx)).toMatchObject({ created: true, committedFiles: 3 });
+    const files = double.state.files(PROJECT, BRANCH);
+    expect(Object.keys(files).sort()).toEqual([APPS]);
+    expect(files[APPS]).toBe('resources:\n  - voorbeeld.yaml\n');
+    // The target branch is untouched until the merge request is merged.
+    expect(double.state.files(PROJECT)[RELEASE]).toBe('kind: HelmRelease\n');
+
+    const head = double.state.headSha(PROJECT, BRANCH);
+    const again = await run({ filesToDelete });
+    expect(outputs(again)).toMatchObject({ created: false, committedFiles: 0 });
+    expect(double.state.headSha(PROJECT, BRANCH)).toBe(head);
+  });
+
+  it('refuses a filesToDelete entry outside the repository before any call', async () => {
+    await expect(
+      run({ filesToDelete: ['../etc/passwd'] }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    expect(double.requests).toEqual([]);
+  });
+
   it('dry-run: plans without calling GitLab', async () => {
     const ctx = await run({}, { isDryRun: true });
     expect(outputs(ctx)).toMatchObject({ created: false, committedFiles: 0 });

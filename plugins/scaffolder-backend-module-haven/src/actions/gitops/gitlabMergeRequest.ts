@@ -20,6 +20,7 @@ import {
   parseRepoUrl,
   serializeDirectoryContents,
 } from '@backstage/plugin-scaffolder-node';
+import { assertValid, repoPathProblems } from '@haven-plus/plugin-haven-common';
 import { examples } from './gitlabMergeRequest.examples';
 
 /** A GitLab API call that failed; carries GitLab's status and message, never a request. */
@@ -150,6 +151,13 @@ export function createGitlabMergeRequestAction(
             .describe('Title of the merge request and message of the commit'),
         description: z =>
           z.string().optional().describe('Description of the merge request'),
+        filesToDelete: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Repository paths to delete in the same commit (a file of the workspace folder at the same path is deleted too); one not on the branch is skipped',
+            ),
       },
       output: {
         mergeRequestUrl: z =>
@@ -171,7 +179,7 @@ export function createGitlabMergeRequestAction(
           z
             .number()
             .describe(
-              'Files this run committed (0 when the branch already held them)',
+              'Files this run committed, written or deleted (0 when the branch already held them)',
             ),
       },
     },
@@ -202,6 +210,13 @@ export function createGitlabMergeRequestAction(
           `branchName and targetBranchName are both ${branchName}: a merge request needs its own branch`,
         );
       }
+      const toDelete = [
+        ...new Set(
+          (ctx.input.filesToDelete ?? []).map(f =>
+            assertValid(f, 'filesToDelete entry', repoPathProblems),
+          ),
+        ),
+      ];
       const project = `${owner}/${repo}`;
       const files = await serializeDirectoryContents(
         resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath ?? '.'),
@@ -209,7 +224,9 @@ export function createGitlabMergeRequestAction(
       );
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would commit up to ${files.length} files to ${branchName} of GitLab project ${project} and open or update its merge request into ${targetBranchName}`,
+          `Dry run: would commit up to ${files.length} files${
+            toDelete.length > 0 ? ` and delete up to ${toDelete.length}` : ''
+          } to ${branchName} of GitLab project ${project} and open or update its merge request into ${targetBranchName}`,
         );
         ctx.output(
           'mergeRequestUrl',
@@ -277,15 +294,25 @@ export function createGitlabMergeRequestAction(
           if (e.type === 'blob') remote.set(e.path, e.id);
         page = listed.headers.get('x-next-page') ?? '';
       }
-      const actions = files
-        .filter(f => remote.get(f.path) !== gitBlobId(f.content))
-        .map(f => ({
-          action: remote.has(f.path) ? 'update' : 'create',
-          file_path: f.path,
-          encoding: 'base64',
-          content: f.content.toString('base64'),
-          execute_filemode: f.executable,
-        }));
+      // A deletion wins over a workspace file at the same path; a file the
+      // branch does not have is already deleted (GitLab refuses to delete
+      // it: `A file with this name doesn't exist`).
+      const deleting = new Set(toDelete);
+      const actions: Array<Record<string, unknown>> = [
+        ...files
+          .filter(f => !deleting.has(f.path))
+          .filter(f => remote.get(f.path) !== gitBlobId(f.content))
+          .map(f => ({
+            action: remote.has(f.path) ? 'update' : 'create',
+            file_path: f.path,
+            encoding: 'base64',
+            content: f.content.toString('base64'),
+            execute_filemode: f.executable,
+          })),
+        ...toDelete
+          .filter(path => remote.has(path))
+          .map(path => ({ action: 'delete', file_path: path })),
+      ];
 
       // docs.gitlab.com/api/commits, "Create a commit with multiple files and actions".
       await ctx.checkpoint({
@@ -303,8 +330,14 @@ export function createGitlabMergeRequestAction(
       });
       ctx.logger.info(
         actions.length === 0
-          ? `${branchName} already holds these ${files.length} files: nothing to commit`
-          : `Committed ${actions.length} of ${files.length} files to ${branchName}`,
+          ? `${branchName} already holds these ${files.length} files${
+              toDelete.length > 0 ? ' and none of the deleted ones' : ''
+            }: nothing to commit`
+          : `Committed ${actions.length} change(s) to ${branchName}: ${
+              actions.filter(a => a.action !== 'delete').length
+            } of ${files.length} files written, ${
+              actions.filter(a => a.action === 'delete').length
+            } deleted`,
       );
 
       // docs.gitlab.com/api/merge_requests: "List project merge requests"
