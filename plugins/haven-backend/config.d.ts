@@ -32,6 +32,24 @@ export interface Config {
        */
       token?: string;
     };
+    /**
+     * Following Haven+ pull requests through to delivery: once merged, the
+     * backend watches the app's Flux and External Secrets objects (in the
+     * clusters of kubernetes.clusterLocatorMethods) and notifies the owner
+     * when they are Ready and Synced, or fail (notifications backend needed).
+     */
+    followThrough?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** Seconds between checks (default 30; 1 to 3600). */
+      pollSeconds?: number;
+      /** Minutes after the merge before giving up with a notice (default 30; 1 to 1440). */
+      timeoutMinutes?: number;
+      /** Days an open pull request is followed (default 14; 1 to 365). */
+      openDays?: number;
+      /** Pull requests checked per round at most (default 25; 1 to 500). */
+      batchSize?: number;
+    };
     /** The entity page's telemetry endpoint of the haven backend plugin. */
     entityPage?: {
       /** How long one entity's answer is reused, per window, in seconds (default 30; 0 turns caching off). */

@@ -37,3 +37,12 @@ export {
   type ExpectKnownValuesResult,
   type MissingChartReference,
 } from './charts';
+export {
+  githubBranchSha,
+  openGithubPull,
+  openGitlabMergeRequest,
+  settleGithubPull,
+  settleGitlabMergeRequest,
+  type GithubRepoAccess,
+  type GitlabProjectAccess,
+} from './pullRequests';

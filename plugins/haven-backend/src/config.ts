@@ -86,3 +86,39 @@ export function readEntityPageConfig(root: Config): EntityPageConfig {
     timeoutMs,
   };
 }
+
+/** `haven.followThrough` limits: [default, min, max]. */
+const FOLLOW_LIMITS = {
+  pollSeconds: [30, 1, 3600],
+  timeoutMinutes: [30, 1, 1440],
+  openDays: [14, 1, 365],
+  batchSize: [25, 1, 500],
+} as const;
+
+/** Reads `haven.followThrough`; throws on a value out of range. */
+export function readFollowThroughConfig(root: Config): {
+  enabled: boolean;
+  pollSeconds: number;
+  timeoutMinutes: number;
+  openDays: number;
+  batchSize: number;
+} {
+  const config = root.getOptionalConfig('haven.followThrough');
+  const read = (key: keyof typeof FOLLOW_LIMITS): number => {
+    const [fallback, min, max] = FOLLOW_LIMITS[key];
+    const value = config?.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(
+        `haven.followThrough.${key} must be a whole number from ${min} to ${max}`,
+      );
+    }
+    return value;
+  };
+  return {
+    enabled: config?.getOptionalBoolean('enabled') ?? true,
+    pollSeconds: read('pollSeconds'),
+    timeoutMinutes: read('timeoutMinutes'),
+    openDays: read('openDays'),
+    batchSize: read('batchSize'),
+  };
+}

@@ -3,12 +3,17 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
+  PullRequestStateReader,
   readHavenVaultConfig,
   VaultClient,
 } from '@haven-plus/plugin-haven-node';
 import { boundedCache } from './boundedCache';
-import { readEntityPageConfig } from './config';
+import { readEntityPageConfig, readFollowThroughConfig } from './config';
+import { createFollowRoutes } from './followThrough/followRoutes';
+import { FollowStore } from './followThrough/FollowStore';
+import { FollowThrough } from './followThrough/FollowThrough';
 import { havenPermissions } from './permissions';
 import { readDeliveryClusters } from './delivery/clusters';
 import { DeliveryActions } from './delivery/DeliveryActions';
@@ -26,7 +31,10 @@ import { listKvKeys } from './service/vault';
  * `GET /api/haven/entities/:kind/:namespace/:name/telemetry?window=1h`; and
  * the Delivery card's actions, `POST .../delivery/sync` (ESO force-sync) and
  * `POST .../delivery/reconcile` (Flux reconcile request), each behind its own
- * permission and audited.
+ * permission and audited; and the follow-through of Haven+ pull requests
+ * (`POST /api/haven/follow-through`, `GET .../follow-through` per entity):
+ * a scheduled check that notifies the owner once a merge is Ready and
+ * Synced, or fails.
  *
  * @public
  */
@@ -44,6 +52,10 @@ export const havenPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        notifications: notificationService,
       },
       async init({
         httpRouter,
@@ -55,6 +67,10 @@ export const havenPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         auditor,
+        auth,
+        database,
+        scheduler,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(havenPermissions);
 
@@ -88,10 +104,9 @@ export const havenPlugin = createBackendPlugin({
         });
         // Sync now and Reconcile write through the clusters and credentials
         // the Kubernetes backend reads with (kubernetes.clusterLocatorMethods).
-        const delivery = new DeliveryActions({
-          clusters: readDeliveryClusters(config),
-          request: createKubernetesRequester(),
-        });
+        const clusters = readDeliveryClusters(config);
+        const request = createKubernetesRequester();
+        const delivery = new DeliveryActions({ clusters, request });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -102,6 +117,42 @@ export const havenPlugin = createBackendPlugin({
             delivery,
           }),
         );
+
+        const followConfig = readFollowThroughConfig(config);
+        const store = await FollowStore.create(database);
+        const pullRequests = PullRequestStateReader.fromConfig(config);
+        httpRouter.use(
+          createFollowRoutes({ httpAuth, catalog, store, pullRequests }),
+        );
+        if (followConfig.enabled) {
+          const followThrough = new FollowThrough({
+            store,
+            pullRequests,
+            catalog,
+            auth,
+            clusters,
+            request,
+            notifications,
+            logger,
+            config: followConfig,
+          });
+          // `global`: one replica runs each round (the scheduler's lock in
+          // the database), so an owner is told once.
+          await scheduler.scheduleTask({
+            id: 'haven-follow-through',
+            scope: 'global',
+            frequency: { seconds: followConfig.pollSeconds },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: Math.min(followConfig.pollSeconds, 10) },
+            fn: async () => {
+              await followThrough.checkAll();
+            },
+          });
+        } else {
+          logger.info(
+            'haven.followThrough.enabled is false: merged pull requests are not followed',
+          );
+        }
       },
     });
   },

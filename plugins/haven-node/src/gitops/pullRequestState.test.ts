@@ -4,6 +4,13 @@ import {
   createGitLabDouble,
   setupDoubleServer,
 } from '@haven-plus/haven-doubles';
+import {
+  githubBranchSha,
+  openGithubPull,
+  openGitlabMergeRequest,
+  settleGithubPull,
+  settleGitlabMergeRequest,
+} from '@haven-plus/haven-test-utils';
 import { PullRequestStateReader } from './pullRequestState';
 
 const GITHUB_API = 'https://api.github.com';
@@ -31,23 +38,7 @@ function reader(integrations: object = {}) {
   );
 }
 
-async function call(url: string, token: string, method: string, body?: object) {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => undefined);
-  if (!res.ok)
-    throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json as any;
-}
-
 describe('PullRequestStateReader on GitHub', () => {
-  const repo = `${GITHUB_API}/repos/haven-fleet/fleet`;
   beforeEach(() => {
     const double = createGitHubDouble({
       baseUrl: GITHUB_API,
@@ -59,37 +50,13 @@ describe('PullRequestStateReader on GitHub', () => {
     server.use(...double.handlers);
   });
 
-  /** A branch with one commit and its pull request, through the REST API. */
-  async function openPull(
-    branch: string,
-  ): Promise<{ number: number; html_url: string }> {
-    const main = await call(`${repo}/git/ref/heads/main`, GITHUB_TOKEN, 'GET');
-    const parent = await call(
-      `${repo}/git/commits/${main.object.sha}`,
-      GITHUB_TOKEN,
-      'GET',
-    );
-    const tree = await call(`${repo}/git/trees`, GITHUB_TOKEN, 'POST', {
-      base_tree: parent.tree.sha,
-      tree: [
-        { path: `${branch}.txt`, mode: '100644', type: 'blob', content: 'x\n' },
-      ],
-    });
-    const commit = await call(`${repo}/git/commits`, GITHUB_TOKEN, 'POST', {
-      message: branch,
-      tree: tree.sha,
-      parents: [main.object.sha],
-    });
-    await call(`${repo}/git/refs`, GITHUB_TOKEN, 'POST', {
-      ref: `refs/heads/${branch}`,
-      sha: commit.sha,
-    });
-    return call(`${repo}/pulls`, GITHUB_TOKEN, 'POST', {
-      title: `Deliver ${branch}`,
-      head: branch,
-      base: 'main',
-    });
-  }
+  const access = {
+    apiBaseUrl: GITHUB_API,
+    token: GITHUB_TOKEN,
+    owner: 'haven-fleet',
+    repo: 'fleet',
+  };
+  const openPull = (branch: string) => openGithubPull(access, branch);
 
   it('follows a pull request from open to merged', async () => {
     const pull = await openPull('shop');
@@ -102,20 +69,21 @@ describe('PullRequestStateReader on GitHub', () => {
       state: 'open',
       title: 'Deliver shop',
     });
-    await call(`${repo}/pulls/${pull.number}/merge`, GITHUB_TOKEN, 'PUT', {});
+    await settleGithubPull(access, pull.number, 'merge');
     const merged = await reader().read(pull.html_url);
     expect(merged).toMatchObject({ state: 'merged', provider: 'github' });
+    expect(merged.mergeCommitSha).toMatch(/^[0-9a-f]{40}$/);
+    expect(merged.mergeCommitSha).toBe(await githubBranchSha(access, 'main'));
     expect(Date.parse(merged.mergedAt!)).not.toBeNaN();
   });
 
   it('tells closed without a merge from merged', async () => {
     const pull = await openPull('gone');
-    await call(`${repo}/pulls/${pull.number}`, GITHUB_TOKEN, 'PATCH', {
-      state: 'closed',
-    });
+    await settleGithubPull(access, pull.number, 'close');
     const state = await reader().read(pull.html_url);
     expect(state.state).toBe('closed');
     expect(state.mergedAt).toBeUndefined();
+    expect(state.mergeCommitSha).toBeUndefined();
   });
 
   it('says which integration to check when the token is refused, without the token', async () => {
@@ -149,9 +117,6 @@ describe('PullRequestStateReader on GitHub', () => {
 });
 
 describe('PullRequestStateReader on GitLab', () => {
-  const project = `${GITLAB}/api/v4/projects/${encodeURIComponent(
-    'haven-fleet/fleet',
-  )}`;
   beforeEach(() => {
     const double = createGitLabDouble({
       baseUrl: GITLAB,
@@ -167,21 +132,13 @@ describe('PullRequestStateReader on GitLab', () => {
     server.use(...double.handlers);
   });
 
-  async function openMergeRequest(branch: string) {
-    await call(`${project}/repository/commits`, GITLAB_TOKEN, 'POST', {
-      branch,
-      start_branch: 'main',
-      commit_message: branch,
-      actions: [
-        { action: 'create', file_path: `${branch}.txt`, content: 'x\n' },
-      ],
-    });
-    return call(`${project}/merge_requests`, GITLAB_TOKEN, 'POST', {
-      source_branch: branch,
-      target_branch: 'main',
-      title: `Deliver ${branch}`,
-    });
-  }
+  const access = {
+    apiBaseUrl: `${GITLAB}/api/v4`,
+    token: GITLAB_TOKEN,
+    project: 'haven-fleet/fleet',
+  };
+  const openMergeRequest = (branch: string) =>
+    openGitlabMergeRequest(access, branch);
 
   it('follows a merge request from opened to merged, and to closed', async () => {
     const mr = await openMergeRequest('shop');
@@ -193,20 +150,14 @@ describe('PullRequestStateReader on GitLab', () => {
       state: 'open',
       title: 'Deliver shop',
     });
-    await call(
-      `${project}/merge_requests/${mr.iid}/merge`,
-      GITLAB_TOKEN,
-      'PUT',
-      {},
-    );
+    await settleGitlabMergeRequest(access, mr.iid, 'merge');
     const merged = await reader().read(mr.web_url);
     expect(merged.state).toBe('merged');
+    expect(merged.mergeCommitSha).toMatch(/^[0-9a-f]{40}$/);
     expect(Date.parse(merged.mergedAt!)).not.toBeNaN();
 
     const other = await openMergeRequest('gone');
-    await call(`${project}/merge_requests/${other.iid}`, GITLAB_TOKEN, 'PUT', {
-      state_event: 'close',
-    });
+    await settleGitlabMergeRequest(access, other.iid, 'close');
     await expect(reader().read(other.web_url)).resolves.toMatchObject({
       state: 'closed',
     });

@@ -17,6 +17,8 @@ export interface PullRequestState {
   state: 'open' | 'merged' | 'closed';
   /** ISO time, when merged. */
   mergedAt?: string;
+  /** The commit the merge made on the target branch, when merged and the host says it. */
+  mergeCommitSha?: string;
   /** The pull request's title. */
   title?: string;
 }
@@ -35,6 +37,9 @@ export interface PullRequestStateReaderOptions {
  * `https://<host>/<group>/.../<project>/-/merge_requests/<iid>`.
  */
 const GITHUB_PULL = /^\/([^/]+)\/([^/]+)\/pull\/([0-9]+)\/?$/;
+const shaOf = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^[0-9a-f]{40}$/.test(value) ? value : undefined;
+
 const GITLAB_MERGE_REQUEST = /^\/(.+?)\/-\/merge_requests\/([0-9]+)\/?$/;
 
 /**
@@ -139,6 +144,7 @@ export class PullRequestStateReader {
         merged && typeof body.merged_at === 'string'
           ? body.merged_at
           : undefined,
+      mergeCommitSha: merged ? shaOf(body.merge_commit_sha) : undefined,
       title: typeof body.title === 'string' ? body.title : undefined,
     };
   }
@@ -170,6 +176,11 @@ export class PullRequestStateReader {
       mergedAt:
         state === 'merged' && typeof body.merged_at === 'string'
           ? body.merged_at
+          : undefined,
+      // A squash merge has no merge commit; the squash commit is what lands.
+      mergeCommitSha:
+        state === 'merged'
+          ? shaOf(body.merge_commit_sha) ?? shaOf(body.squash_commit_sha)
           : undefined,
       title: typeof body.title === 'string' ? body.title : undefined,
     };
