@@ -611,6 +611,42 @@ describe('Backstage’s publish:github:pull-request action against the double', 
     );
   });
 
+  it('deletes filesToDelete in nested folders (HEAD on the encoded path, then sha: null); a re-run deletes nothing more', async () => {
+    const APP_YAML = 'clusters/haven-sandbox/apps/open-webui-voorbeeld.yaml';
+    const APP_DIR =
+      'apps/haven-sandbox/open-webui-voorbeeld/kustomization.yaml';
+    workspace.setContent({
+      [APPS]:
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    });
+    const input = {
+      filesToDelete: [APP_YAML, APP_DIR, 'apps/haven-sandbox/never/there.yaml'],
+      update: true,
+    };
+    await run(input);
+    const files = double.state.files(OWNER, REPO, 'haven/chat');
+    expect(files[APP_YAML]).toBeUndefined();
+    expect(files[APP_DIR]).toBeUndefined();
+    expect(files['README.md']).toBeDefined();
+    // The base branch keeps them until the merge.
+    expect(double.state.files(OWNER, REPO)[APP_YAML]).toBeDefined();
+    // octokit-plugin-create-pull-request HEADs each path first, percent-encoded.
+    expect(
+      double.requests
+        .filter(r => r.method === 'HEAD')
+        .map(r => `${decodeURIComponent(r.path)} ${r.status}`),
+    ).toEqual([
+      `/repos/haven-fleet/fleet/contents/${APP_YAML} 200`,
+      `/repos/haven-fleet/fleet/contents/${APP_DIR} 200`,
+      '/repos/haven-fleet/fleet/contents/apps/haven-sandbox/never/there.yaml 404',
+    ]);
+    const head = double.state.headSha(OWNER, REPO, 'haven/chat');
+    await run(input);
+    expect(double.state.files(OWNER, REPO, 'haven/chat')).toEqual(files);
+    expect(double.state.pulls(OWNER, REPO)).toHaveLength(1);
+    expect(head).toBeDefined();
+  });
+
   it('re-runs with update: true onto the same branch and pull request', async () => {
     await run({ update: true });
     workspace.addContent({ [APPS]: appsWithChat(' # v2') });

@@ -13,6 +13,7 @@ import {
   startGitHubDoubleOnLoopback,
 } from './githubSandbox';
 import { pullRequestClient } from './__testUtils__/pullRequestClient';
+import { DELETE_FILE } from 'octokit-plugin-create-pull-request';
 
 const APPS = 'clusters/haven-sandbox/apps/kustomization.yaml';
 const FLUX = 'clusters/haven-sandbox/apps/open-webui-voorbeeld.yaml';
@@ -186,6 +187,52 @@ describe('the GitHub double on loopback', () => {
       expect(
         (await fetch(`${github.url}/${owner}/${name}/pull/9`)).status,
       ).toBe(404);
+    } finally {
+      await github.close();
+    }
+  });
+  it("shows a decommission's deleted files and its one-line edit on the pull request page", async () => {
+    const github = await startGitHubDoubleOnLoopback(0, {
+      pullRequestPages: true,
+    });
+    try {
+      const { owner, name } = GITHUB_SANDBOX.fleetRepo;
+      const seed = fleetRepositorySeed().files;
+      const entry = (seed[APPS] as string)
+        .split('\n')
+        .find(l => l.includes('- open-webui-voorbeeld.yaml'))!;
+      const client = pullRequestClient(github.url, github.token);
+      const pr = await client.createPullRequest({
+        owner,
+        repo: name,
+        title: 'Decommission open-webui-voorbeeld',
+        body: '',
+        head: 'decommission',
+        changes: [
+          {
+            files: {
+              [APPS]: (seed[APPS] as string).replace(`${entry}\n`, ''),
+              [FLUX]: DELETE_FILE,
+              'apps/haven-sandbox/open-webui-voorbeeld/kustomization.yaml':
+                DELETE_FILE,
+            },
+            commit: 'Decommission open-webui-voorbeeld',
+          },
+        ],
+      });
+      const html = await (await fetch(pr!.data.html_url)).text();
+      const row = (file: string) =>
+        html.match(new RegExp(`<tr><td>${file}</td><td>([a-z]+)</td>`))?.[1];
+      expect(row(FLUX)).toBe('deleted');
+      expect(
+        row('apps/haven-sandbox/open-webui-voorbeeld/kustomization.yaml'),
+      ).toBe('deleted');
+      expect(row(APPS)).toBe('modified');
+      // The one line taken out, and nothing else.
+      const diff = html.match(/<pre class="diff">([^]*?)<\/pre>/)?.[1];
+      expect(diff).toBe(
+        `<del>- ${entry.replace(/'/g, '&#39;').replace(/"/g, '&quot;')}</del>`,
+      );
     } finally {
       await github.close();
     }

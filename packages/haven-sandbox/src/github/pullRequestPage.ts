@@ -53,6 +53,7 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d0d7de;padding:.3rem;text-align:left}
 button{background:#1f883d;color:#fff;border:0;border-radius:.4rem;padding:.5rem 1rem;font-size:1rem;cursor:pointer}
 .note{color:#59636e}
+pre.diff{margin:0}del{color:#cf222e;text-decoration:none}ins{color:#1f883d;text-decoration:none}
 </style></head><body>${body}</body></html>`,
       { status, headers: { 'content-type': 'text/html; charset=utf-8' } },
     );
@@ -80,14 +81,28 @@ button{background:#1f883d;color:#fff;border:0;border-radius:.4rem;padding:.5rem 
       // What the head changes against the base it was opened (or last updated) on.
       const before = options.files(owner, repo, p.base.sha);
       const after = options.files(owner, repo, p.head.sha);
+      // GitHub's web page says "deleted" for a file its REST API lists as
+      // `removed`; a modified file shows the lines that changed.
       const rows = [...new Set([...Object.keys(before), ...Object.keys(after)])]
         .sort()
         .filter(f => before[f] !== after[f])
         .map(f => {
           let status = 'modified';
+          let change = '';
           if (before[f] === undefined) status = 'added';
-          else if (after[f] === undefined) status = 'removed';
-          return `<tr><td>${escapeHtml(f)}</td><td>${status}</td></tr>`;
+          else if (after[f] === undefined) {
+            status = 'deleted';
+            change = `${lineCount(before[f])} lines`;
+          } else {
+            const { removed, added } = changedLines(before[f], after[f]);
+            change = `<pre class="diff">${[
+              ...removed.map(l => `<del>- ${escapeHtml(l)}</del>`),
+              ...added.map(l => `<ins>+ ${escapeHtml(l)}</ins>`),
+            ].join('\n')}</pre>`;
+          }
+          return `<tr><td>${escapeHtml(
+            f,
+          )}</td><td>${status}</td><td>${change}</td></tr>`;
         })
         .join('');
       const action =
@@ -111,7 +126,7 @@ button{background:#1f883d;color:#fff;border:0;border-radius:.4rem;padding:.5rem 
           p.base?.ref ?? '',
         )}</code> from <code>${escapeHtml(p.head?.ref ?? '')}</code></p>
 ${action}
-<h2>Files changed</h2><table aria-label="Files changed"><tr><th>File</th><th>Status</th></tr>${rows}</table>
+<h2>Files changed</h2><table aria-label="Files changed"><tr><th>File</th><th>Status</th><th>Change</th></tr>${rows}</table>
 <h2>Description</h2><pre style="white-space:pre-wrap">${escapeHtml(
           String(p.body ?? ''),
         )}</pre>`,
@@ -148,4 +163,31 @@ function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+function lineCount(text: string): number {
+  return text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
+}
+
+/** The lines between the common head and tail of two texts: what a one-place edit changed. */
+function changedLines(
+  before: string,
+  after: string,
+): { removed: string[]; added: string[] } {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  ) {
+    tail++;
+  }
+  return {
+    removed: a.slice(head, a.length - tail),
+    added: b.slice(head, b.length - tail),
+  };
 }
