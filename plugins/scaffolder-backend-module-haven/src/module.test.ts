@@ -47,6 +47,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitlab:merge-request',
       'haven:vault:rotate',
       'haven:delivery:sync',
+      'haven:delivery:follow',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
@@ -65,6 +66,7 @@ describe('scaffolderModuleHaven', () => {
       'haven:gitlab:merge-request',
       'haven:vault:rotate',
       'haven:delivery:sync',
+      'haven:delivery:follow',
     ]);
   });
 

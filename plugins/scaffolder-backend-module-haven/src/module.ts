@@ -18,6 +18,7 @@ import { createGitlabMergeRequestAction } from './actions/gitops/gitlabMergeRequ
 import { createVaultProvisionAction } from './actions/vault/vaultProvision';
 import { createVaultRotateAction } from './actions/vault/vaultRotate';
 import { createDeliverySyncAction } from './actions/delivery/deliverySync';
+import { createDeliveryFollowAction } from './actions/delivery/deliveryFollow';
 
 /**
  * The Haven+ scaffolder actions.
@@ -77,6 +78,7 @@ export const scaffolderModuleHaven = createBackendModule({
           createGitlabMergeRequestAction({ config }),
           createVaultRotateAction({ config: vault, gitops }),
           createDeliverySyncAction({ auth, discovery }),
+          createDeliveryFollowAction({ auth, discovery }),
         );
       },
     });

@@ -4,7 +4,6 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
-  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -17,37 +16,13 @@ import {
   dnsSubdomainProblems,
 } from '@haven-plus/plugin-haven-common';
 import { examples } from './deliverySync.examples';
+import {
+  entityRefParts,
+  HavenBackendError,
+  postToHavenBackend,
+} from './havenBackend';
 
-/** The haven backend could not be reached, or answered what the action cannot use. @public */
-export class HavenBackendError extends CustomErrorBase {
-  name = 'HavenBackendError' as const;
-}
-
-/**
- * The catalog's entity reference in its full form, `kind:namespace/name`
- * (what EntityPicker and catalog:fetch give), or `kind:name` in the default
- * namespace. The parts go into the route's path, so each is checked.
- */
-function entityRefParts(ref: string): {
-  kind: string;
-  namespace: string;
-  name: string;
-} {
-  const match = /^([A-Za-z][A-Za-z0-9-]*):(?:([^/:]+)\/)?([^/:]+)$/.exec(ref);
-  const part = /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
-  if (!match || !part.test(match[3]) || (match[2] && !part.test(match[2]))) {
-    throw new InputError(
-      `Invalid entityRef ${JSON.stringify(
-        ref.slice(0, 80),
-      )}: give the entity as kind:namespace/name, e.g. component:default/open-webui (the output of catalog:fetch or an EntityPicker)`,
-    );
-  }
-  return {
-    kind: match[1].toLocaleLowerCase('en-US'),
-    namespace: match[2] ?? 'default',
-    name: match[3],
-  };
-}
+export { HavenBackendError } from './havenBackend';
 
 /**
  * `haven:delivery:sync`: asks ESO to re-sync one ExternalSecret of an entity
@@ -134,27 +109,13 @@ export function createDeliverySyncAction(options: {
         return;
       }
 
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await ctx.getInitiatorCredentials(),
-        targetPluginId: 'haven',
-      });
-      const baseUrl = await discovery.getBaseUrl('haven');
-      let response: Response;
-      try {
-        response = await fetchFn(`${baseUrl}${route}`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify(target),
-        });
-      } catch (error) {
-        throw new HavenBackendError(
-          `Could not reach the haven backend to sync ${what}; is @haven-plus/plugin-haven-backend installed in this backend?`,
-          error,
-        );
-      }
+      const response = await postToHavenBackend(
+        { auth, discovery, fetch: fetchFn },
+        await ctx.getInitiatorCredentials(),
+        route,
+        target,
+        `sync ${what}`,
+      );
 
       if (!response.ok) {
         // The backend's error body names the refusal ({ error: { message } });
