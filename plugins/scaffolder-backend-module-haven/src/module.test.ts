@@ -48,6 +48,10 @@ describe('scaffolderModuleHaven', () => {
       'haven:vault:rotate',
       'haven:delivery:sync',
       'haven:delivery:follow',
+      'haven:gitops:decommission',
+      'haven:gitops:await-merge',
+      'haven:vault:decommission',
+      'haven:catalog:unregister',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
@@ -67,6 +71,10 @@ describe('scaffolderModuleHaven', () => {
       'haven:vault:rotate',
       'haven:delivery:sync',
       'haven:delivery:follow',
+      'haven:gitops:decommission',
+      'haven:gitops:await-merge',
+      'haven:vault:decommission',
+      'haven:catalog:unregister',
     ]);
   });
 

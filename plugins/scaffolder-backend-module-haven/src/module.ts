@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   HelmRepositoryReader,
+  PullRequestStateReader,
   readDatasourceUids,
   readHavenChartsConfig,
   readHavenGitopsConfig,
@@ -19,6 +20,10 @@ import { createVaultProvisionAction } from './actions/vault/vaultProvision';
 import { createVaultRotateAction } from './actions/vault/vaultRotate';
 import { createDeliverySyncAction } from './actions/delivery/deliverySync';
 import { createDeliveryFollowAction } from './actions/delivery/deliveryFollow';
+import { createCatalogUnregisterAction } from './actions/catalog/catalogUnregister';
+import { createGitopsAwaitMergeAction } from './actions/gitops/gitopsAwaitMerge';
+import { createGitopsDecommissionAction } from './actions/gitops/gitopsDecommission';
+import { createVaultDecommissionAction } from './actions/vault/vaultDecommission';
 
 /**
  * The Haven+ scaffolder actions.
@@ -79,6 +84,12 @@ export const scaffolderModuleHaven = createBackendModule({
           createVaultRotateAction({ config: vault, gitops }),
           createDeliverySyncAction({ auth, discovery }),
           createDeliveryFollowAction({ auth, discovery }),
+          createGitopsDecommissionAction({ gitops, vault, reader }),
+          createGitopsAwaitMergeAction({
+            reader: PullRequestStateReader.fromConfig(config),
+          }),
+          createVaultDecommissionAction({ config: vault }),
+          createCatalogUnregisterAction({ auth, discovery }),
         );
       },
     });
