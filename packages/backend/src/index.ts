@@ -36,16 +36,21 @@ backend.add(import('@haven-plus/plugin-scaffolder-backend-module-haven'));
 // Haven+ entity page data: Vault metadata, Loki and Tempo summaries.
 backend.add(import('@haven-plus/plugin-haven-backend'));
 
+// Notifications, delivered to the browser as they happen through signals:
+// the Haven+ follow-through tells an app's owner when a merged pull request is
+// Ready and Synced, or fails.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // Kubernetes: workloads and the Flux / External Secrets custom resources of an
 // entity, with the cluster credentials held here, never in the browser.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// Permission framework. The sandbox policy allows everything; see README.md
-// ("Permissions") before running this anywhere else.
+// Permission framework. The policy allows everything except the Delivery
+// card's Sync now and Reconcile, which only an entity's owners may use; see
+// README.md ("Permissions") before running this anywhere else.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('./permissionPolicy'));
 
 // A replica that cannot start exits non-zero, so that whatever runs it
 // (Kubernetes, systemd) starts it again: without this, a failed start leaves
