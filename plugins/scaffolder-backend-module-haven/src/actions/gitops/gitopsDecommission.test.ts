@@ -201,6 +201,40 @@ describe('haven:gitops:decommission', () => {
     expect(logs).toContain(`${DIR}/gone.yaml is listed`);
   });
 
+  it("takes the namespace from the app's Namespace, else from its entity's Vault path", async () => {
+    await fleetWithApp();
+    const fromFleet = await run(
+      action(),
+      { component: APP, cluster: 'haven-sandbox' },
+      workspace.path,
+      true,
+    );
+    expect(fromFleet.outputs.namespace).toBe('voorbeeld');
+
+    await fleetWithApp(files => {
+      files[LIST] = 'resources:\n  - other-app.yaml\n';
+      for (const path of Object.keys(files)) {
+        if (path.startsWith(`${DIR}/`) || path.endsWith(`/${APP}.yaml`))
+          delete files[path];
+      }
+    });
+    const gone = await run(
+      action(),
+      {
+        component: APP,
+        cluster: 'haven-sandbox',
+        vaultSecretsPath: `apps/voorbeeld/${APP}`,
+      },
+      workspace.path,
+      false,
+    );
+    expect(gone.error).toBeUndefined();
+    expect(gone.outputs).toMatchObject({
+      changed: false,
+      namespace: 'voorbeeld',
+    });
+  });
+
   it('says when the cluster has no app list on the fleet branch', async () => {
     await fleetWithApp(files => {
       delete files[LIST];

@@ -11,7 +11,7 @@ import { appFolder, fleetRepoUrl } from '@haven-plus/plugin-haven-node';
 // does, it is taken from its source file.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { unregisterEntry } from '../../../../haven-node/src/gitops/yamlWriter';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   outputFleetPullRequest,
   pullRequestBranch,
@@ -28,6 +28,20 @@ function fileInFolder(entry: unknown): string | undefined {
     /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) &&
     !path.split('/').some(s => s === '..' || s === '.');
   return safe ? path : undefined;
+}
+
+/** The name of the first Namespace a manifest file declares, if any. */
+function namespaceDeclaredIn(text: string): string | undefined {
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) continue;
+    const value = doc.toJS() as {
+      kind?: unknown;
+      metadata?: { name?: unknown };
+    } | null;
+    if (value?.kind === 'Namespace' && typeof value.metadata?.name === 'string')
+      return value.metadata.name;
+  }
+  return undefined;
 }
 
 /**
@@ -62,7 +76,16 @@ export function createGitopsDecommissionAction(
           z
             .string()
             .optional()
-            .describe('Kubernetes namespace (default: the component name)'),
+            .describe(
+              "Kubernetes namespace (default: the app's Namespace in the fleet repository, else the one in vaultSecretsPath, else the component name)",
+            ),
+        vaultSecretsPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The entity's vault.io/secrets-path (<prefix>/<namespace>/<component>): names the namespace once the fleet files are gone",
+            ),
         catalogLocation: z =>
           z
             .string()
@@ -111,7 +134,7 @@ export function createGitopsDecommissionAction(
         ctx.input.cluster,
       );
       const app = assertDnsLabel(ctx.input.component, 'component');
-      const namespace = assertDnsLabel(ctx.input.namespace ?? app, 'namespace');
+      if (ctx.input.namespace) assertDnsLabel(ctx.input.namespace, 'namespace');
       const targetPath = targetPathOf(ctx.input.targetPath);
       const fleet = gitopsConfig.fleetRepo;
       const folder = appFolder(cluster, app);
@@ -150,6 +173,7 @@ export function createGitopsDecommissionAction(
       // The app folder's files as Create wrote them: what its
       // kustomization.yaml lists, and catalog-info.yaml beside them.
       const filesToDelete: string[] = [];
+      let appNamespace: string | undefined;
       if (flux !== undefined) filesToDelete.push(fluxFile);
       if (folderKustomization !== undefined) {
         let resources: unknown;
@@ -180,8 +204,11 @@ export function createGitopsDecommissionAction(
         ];
         const present = await Promise.all(candidates.map(read));
         candidates.forEach((file, i) => {
-          if (present[i] !== undefined) filesToDelete.push(file);
-          else {
+          const text = present[i];
+          if (text !== undefined) {
+            filesToDelete.push(file);
+            appNamespace ??= namespaceDeclaredIn(text);
+          } else {
             ctx.logger.warn(
               `${file} is listed by the app folder's kustomization.yaml but is not on ${fleet.branch}: nothing to delete`,
             );
@@ -191,6 +218,21 @@ export function createGitopsDecommissionAction(
       }
       if (catalogInfo !== undefined) filesToDelete.push(catalogInfoPath);
       const changed = edit.changed || filesToDelete.length > 0;
+      // The app's namespace names its Vault role and path: from the form,
+      // its Namespace manifest, or its entity's Vault path.
+      const fromVaultPath = ctx.input.vaultSecretsPath
+        ?.split('/')
+        .filter(Boolean);
+      const namespace = assertDnsLabel(
+        ctx.input.namespace ??
+          appNamespace ??
+          (fromVaultPath &&
+          fromVaultPath.length >= 2 &&
+          fromVaultPath[fromVaultPath.length - 1] === app
+            ? fromVaultPath[fromVaultPath.length - 2]
+            : app),
+        'namespace',
+      );
 
       if (!changed) {
         // Not in the cluster: gone after an earlier decommission, or never
