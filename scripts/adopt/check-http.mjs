@@ -4,8 +4,8 @@
  *
  * What the created app's backend answers once Haven+ is installed as
  * docs/install.md says, over HTTP, with a guest user's token:
- *   - the catalog holds the example component and the four templates;
- *   - `GET /api/scaffolder/v2/actions` lists the eight haven: actions, each
+ *   - the catalog holds the example component and the six templates;
+ *   - `GET /api/scaffolder/v2/actions` lists the twelve haven: actions, each
  *     with an input schema and at least one example;
  *   - the haven backend's telemetry route answers 401 without a token, 404
  *     for an unknown entity, and the example's Vault, Loki and Tempo data
@@ -35,11 +35,16 @@ const ACTIONS = [
   'haven:gitlab:merge-request',
   'haven:vault:rotate',
   'haven:delivery:sync',
+  'haven:gitops:decommission',
+  'haven:gitops:await-merge',
+  'haven:vault:decommission',
+  'haven:catalog:unregister',
 ];
 const TEMPLATES = [
   'haven-service',
   'haven-add-secret',
   'haven-rotate-secret',
+  'haven-decommission',
   'haven-vault-provision',
   'haven-observability-stack',
 ];

@@ -61,12 +61,14 @@ export type TemplateName =
   | 'haven-service'
   | 'haven-add-secret'
   | 'haven-rotate-secret'
+  | 'haven-decommission'
   | 'haven-observability-stack'
   | 'haven-vault-provision';
 export const TEMPLATE_NAMES: TemplateName[] = [
   'haven-service',
   'haven-add-secret',
   'haven-rotate-secret',
+  'haven-decommission',
   'haven-observability-stack',
   'haven-vault-provision',
 ];

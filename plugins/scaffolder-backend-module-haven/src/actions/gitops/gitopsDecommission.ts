@@ -224,8 +224,9 @@ export function createGitopsDecommissionAction(
         ?.split('/')
         .filter(Boolean);
       const namespace = assertDnsLabel(
-        ctx.input.namespace ??
-          appNamespace ??
+        // `||`: a template passes an annotation it lacks as empty.
+        ctx.input.namespace ||
+          appNamespace ||
           (fromVaultPath &&
           fromVaultPath.length >= 2 &&
           fromVaultPath[fromVaultPath.length - 1] === app

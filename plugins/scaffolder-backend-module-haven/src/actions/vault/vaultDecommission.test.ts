@@ -156,6 +156,10 @@ describe('haven:vault:decommission, per-app policy mode', () => {
     ]);
     expect(planOf(dry)).toEqual(planOf(planned));
     expect(planned.outputs.deleted).toEqual([]);
+    expect(planned.outputs.planned).toEqual([
+      'role haven-voorbeeld.open-webui',
+      'policy haven-app-voorbeeld.open-webui',
+    ]);
 
     const first = await decommission(config(true), INPUT);
     expect(first.error).toBeUndefined();

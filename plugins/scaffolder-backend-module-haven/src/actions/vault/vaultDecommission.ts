@@ -231,6 +231,12 @@ export function createVaultDecommissionAction(options: {
             .describe(
               'What this run deleted: "role <name>", "policy <name>", "secret <path>" (names only)',
             ),
+        planned: z =>
+          z
+            .array(z.string())
+            .describe(
+              'What the plan deletes, as "role <name>", "policy <name>", "secret <path>": in a plan-only or dry run what a real run would delete',
+            ),
         kept: z =>
           z
             .array(z.string())
@@ -344,6 +350,10 @@ export function createVaultDecommissionAction(options: {
         ? `?namespace=${encodeURIComponent(config.namespace)}`
         : '';
       ctx.output('deleted', deleted);
+      ctx.output(
+        'planned',
+        deletes.map(i => `${i.kind} ${i.name}`),
+      );
       ctx.output(
         'kept',
         plan
