@@ -110,3 +110,8 @@ export {
   havenEntityTelemetryReadPermission,
   havenPermissions,
 } from './permissions';
+export type {
+  FollowThroughAnswer,
+  FollowThroughOutcome,
+  FollowThroughView,
+} from './followThrough';

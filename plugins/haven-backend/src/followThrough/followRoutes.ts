@@ -4,6 +4,10 @@ import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type {
+  FollowThroughAnswer,
+  FollowThroughView,
+} from '@haven-plus/plugin-haven-common';
 import type { PullRequestState } from '@haven-plus/plugin-haven-node';
 import type { FollowRecord, FollowStore } from './FollowStore';
 
@@ -12,20 +16,6 @@ export interface FollowRoutesOptions {
   catalog: CatalogService;
   store: FollowStore;
   pullRequests: { read(url: string): Promise<PullRequestState> };
-}
-
-/** What the Delivery card gets for its first row. */
-export interface FollowThroughView {
-  pullRequest: {
-    url: string;
-    title?: string;
-    state: FollowRecord['prState'];
-    mergedAt?: string;
-  };
-  outcome: FollowRecord['outcome'];
-  reason?: string;
-  checkedAt?: string;
-  notifiedAt?: string;
 }
 
 function view(record: FollowRecord): FollowThroughView {
@@ -125,7 +115,10 @@ export function createFollowRoutes(
         );
       }
       const record = await store.latestFor(stringifyEntityRef(entity));
-      res.json({ followThrough: record ? view(record) : null });
+      const answer: FollowThroughAnswer = {
+        followThrough: record ? view(record) : null,
+      };
+      res.json(answer);
     },
   );
 

@@ -11,7 +11,12 @@ import type {
   DeliveryActionTarget,
   HavenDeliveryApi,
 } from './deliveryActions';
-import type { EntityTelemetry, HavenApi, TelemetryWindow } from './types';
+import type {
+  EntityTelemetry,
+  FollowThroughView,
+  HavenApi,
+  TelemetryWindow,
+} from './types';
 
 /** The haven-backend API: telemetry, and the Delivery card's actions. @public */
 export const havenApiRef = createApiRef<HavenApi & HavenDeliveryApi>({
@@ -63,6 +68,23 @@ export class HavenClient implements HavenApi, HavenDeliveryApi {
       );
     }
     return body;
+  }
+
+  async getFollowThrough(
+    entityRef: CompoundEntityRef,
+  ): Promise<FollowThroughView | null> {
+    const url = await this.entityUrl(entityRef, 'follow-through');
+    const response = await this.fetchApi.fetch(url.toString());
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const body = (await response.json()) as { followThrough?: unknown };
+    if (!body || !('followThrough' in body)) {
+      throw new Error(
+        `haven-backend answered ${url.pathname} without a followThrough field; are the frontend and backend plugins the same version?`,
+      );
+    }
+    return (body.followThrough as FollowThroughView | null) ?? null;
   }
 
   /**

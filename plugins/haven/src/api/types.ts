@@ -1,6 +1,7 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   EntityTelemetry,
+  FollowThroughView,
   TelemetryWindow,
 } from '@haven-plus/plugin-haven-common';
 
@@ -11,6 +12,7 @@ import type {
 export { TELEMETRY_WINDOWS } from '@haven-plus/plugin-haven-common';
 export type {
   EntityTelemetry,
+  FollowThroughView,
   LogBucket,
   LogsSection,
   TelemetrySectionProblem,
@@ -28,4 +30,11 @@ export interface HavenApi {
     entityRef: CompoundEntityRef,
     window: TelemetryWindow,
   ): Promise<EntityTelemetry>;
+  /**
+   * The entity's newest followed pull request (the Delivery card's first
+   * step), or null when none is followed.
+   */
+  getFollowThrough(
+    entityRef: CompoundEntityRef,
+  ): Promise<FollowThroughView | null>;
 }

@@ -9,6 +9,7 @@ import {
 import { NavContentBlueprint } from '@backstage/plugin-app-react';
 import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
+import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { SidebarLogo } from './SidebarLogo';
 
 export const SidebarContent = NavContentBlueprint.make({
@@ -17,6 +18,8 @@ export const SidebarContent = NavContentBlueprint.make({
       const nav = navItems.withComponent(item => (
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
+      // Notifications has its own item (with its live count) below.
+      nav.take('page:notifications');
 
       return (
         <Sidebar>
@@ -31,6 +34,16 @@ export const SidebarContent = NavContentBlueprint.make({
             </SidebarScrollWrapper>
           </SidebarGroup>
           <SidebarSpace />
+          <SidebarDivider />
+          {/* Its count and pop-ups follow new notifications as they arrive
+              (signals), e.g. a merged Haven+ pull request Ready and Synced. */}
+          <NotificationsSidebarItem
+            snackbarProps={{
+              enabled: true,
+              autoHideDuration: 20_000,
+              anchorOrigin: { vertical: 'top', horizontal: 'center' },
+            }}
+          />
           <SidebarDivider />
           <SidebarGroup
             label="Settings"

@@ -143,7 +143,10 @@ function apis(
 ) {
   return [
     [kubernetesApiRef, kubernetes],
-    [havenApiRef, haven],
+    [
+      havenApiRef,
+      { getFollowThrough: jest.fn().mockResolvedValue(null), ...haven },
+    ],
     [permissionApiRef, mockApis.permission({ authorize: permission })],
   ] as const;
 }
@@ -655,5 +658,111 @@ describe('DeliveryCard actions', () => {
     );
     fireEvent.click(sync);
     expect(requestDeliveryAction).not.toHaveBeenCalled();
+  });
+});
+
+describe('DeliveryCard: the pull request step', () => {
+  const view = (over: object) => ({
+    pullRequest: {
+      url: 'https://github.com/haven-fleet/fleet/pull/12',
+      title: 'Deliver orders to prod-eu',
+      state: 'merged',
+      mergedAt: ago(10 * 60_000),
+    },
+    outcome: 'waiting',
+    reason: 'Flux has not applied the merge yet (applied: main@sha1:aaa)',
+    ...over,
+  });
+
+  it('shows the followed pull request first, merged and delivered, with when the owner was told', async () => {
+    await renderCard(
+      { getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects) },
+      {
+        getTelemetry: jest.fn().mockResolvedValue(telemetry),
+        getFollowThrough: jest.fn().mockResolvedValue(
+          view({
+            outcome: 'ready',
+            reason:
+              '1 Kustomization, 1 HelmRelease Ready; 1 ExternalSecret Synced',
+            notifiedAt: ago(60_000),
+          }),
+        ),
+      },
+    );
+    const step = await screen.findByRole('table', {
+      name: 'Pull request step',
+    });
+    expect(
+      within(step).getByRole('link', { name: /^Pull request #12/ }),
+    ).toHaveAttribute('href', 'https://github.com/haven-fleet/fleet/pull/12');
+    expect(within(step).getByText('Merged')).toBeInTheDocument();
+    expect(
+      within(step).getByText(
+        'Delivered, Ready and Synced: 1 Kustomization, 1 HelmRelease Ready; 1 ExternalSecret Synced',
+      ),
+    ).toBeInTheDocument();
+    expect(within(step).getByText(/^owner notified /)).toBeInTheDocument();
+    // It comes before the cluster's objects.
+    const tables = await screen.findAllByRole('table');
+    expect(tables[0]).toBe(step);
+  });
+
+  it('says an open pull request waits, and a failed delivery why', async () => {
+    const getFollowThrough = jest.fn().mockResolvedValue(
+      view({
+        pullRequest: {
+          url: 'https://gitlab.example.com/fleet/-/merge_requests/4',
+          state: 'open',
+        },
+        reason: 'waiting for the pull request to be merged',
+      }),
+    );
+    await renderCard(
+      { getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects) },
+      {
+        getTelemetry: jest.fn().mockResolvedValue(telemetry),
+        getFollowThrough,
+      },
+    );
+    const step = await screen.findByRole('table', {
+      name: 'Pull request step',
+    });
+    expect(
+      within(step).getByRole('link', { name: /^Merge request !4/ }),
+    ).toBeInTheDocument();
+    expect(within(step).getByText('Open')).toBeInTheDocument();
+    expect(
+      within(step).getByText('waiting for the pull request to be merged'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a failure in the error colour with the controller’s reason', async () => {
+    await renderCard(
+      { getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects) },
+      {
+        getTelemetry: jest.fn().mockResolvedValue(telemetry),
+        getFollowThrough: jest.fn().mockResolvedValue(
+          view({
+            outcome: 'failed',
+            reason:
+              'ExternalSecret/orders-vault in shop (cluster prod-eu) Error: could not get secret data from provider',
+          }),
+        ),
+      },
+    );
+    const text = await screen.findByText(
+      /^Delivery failed: ExternalSecret\/orders-vault/,
+    );
+    expect(text.className).toMatch(/colorError/);
+  });
+
+  it('shows no step when nothing is followed', async () => {
+    await renderCard({
+      getCustomObjectsByEntity: jest.fn().mockResolvedValue(objects),
+    });
+    await screen.findByText('Cluster Prod EU');
+    expect(
+      screen.queryByRole('table', { name: 'Pull request step' }),
+    ).not.toBeInTheDocument();
   });
 });

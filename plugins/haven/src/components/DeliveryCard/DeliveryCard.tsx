@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -16,6 +16,7 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import { kubernetesApiRef } from '@backstage/plugin-kubernetes-react';
+import { useSignal } from '@backstage/plugin-signals-react';
 import {
   ANNOTATION_KUBERNETES_ID,
   externalSecretEventHint,
@@ -41,6 +42,7 @@ import {
   type DeliveryNotice,
 } from './DeliveryActionButton';
 import { newestEventFor, type NewestEvent } from './events';
+import { PullRequestStep } from './PullRequestStep';
 import {
   DELIVERY_RESOURCES,
   deliveryByCluster,
@@ -49,7 +51,7 @@ import {
 } from './deliveryModel';
 
 const TITLE = 'Delivery';
-const SUBHEADER = 'Flux → External Secrets → Vault';
+const SUBHEADER = 'Pull request → Flux → External Secrets → Vault';
 
 /**
  * `main@sha1:<40 hex>` as `main@<12 hex>` (an OCI `sha256:` digest keeps its
@@ -398,6 +400,12 @@ function DeliveryChain(props: { entity: Entity }) {
     setNotice(next);
     setReloads(n => n + 1);
   };
+  // A notification for the signed-in user (e.g. the follow-through's
+  // "Ready and Synced") arrives as a signal: read the chain again then.
+  const { lastSignal } = useSignal('notifications');
+  useEffect(() => {
+    if (lastSignal) setReloads(n => n + 1);
+  }, [lastSignal]);
   return (
     <>
       {notice && (
@@ -410,6 +418,7 @@ function DeliveryChain(props: { entity: Entity }) {
           </Typography>
         </Box>
       )}
+      <PullRequestStep entity={props.entity} reloads={reloads} />
       <DeliveryObjects
         entity={props.entity}
         reloads={reloads}
