@@ -6,7 +6,7 @@ import {
   kustomizeList,
   secretStore,
 } from './__testUtils__/fleetApp';
-import { reconcileFleet } from './fleetReconciler';
+import { inventoryId, prunedObjects, reconcileFleet } from './fleetReconciler';
 
 /* A fleet branch shaped like what haven:gitops:render writes for one app. */
 const app = 'demo';
@@ -155,5 +155,88 @@ describe('reconcileFleet, the sandbox stand-in for Flux and ESO', () => {
       expect.stringMatching(/^apps\/c1\/demo\/helmrelease\.yaml: /),
     ]);
     expect(result.objects.map(o => o.kind)).toEqual(['Kustomization']);
+  });
+});
+
+describe('Flux garbage collection in the stand-in', () => {
+  const reconcile = (branch: Record<string, string>) =>
+    reconcileFleet({
+      files: branch,
+      fluxPath: 'clusters/c1/apps',
+      revision,
+      now,
+      vaultHas: () => true,
+    }).objects;
+  const ids = (objects: Array<{ kind: string; metadata: { name: string } }>) =>
+    objects.map(o => `${o.kind}/${o.metadata.name}`).sort();
+  const without = (...paths: string[]) =>
+    Object.fromEntries(
+      Object.entries(files).filter(([path]) => !paths.includes(path)),
+    );
+
+  it("records each Kustomization's inventory as kustomize-controller writes it", () => {
+    const kustomization = reconcile(files).find(
+      o => o.kind === 'Kustomization',
+    ) as any;
+    expect(kustomization.status.inventory.entries).toEqual([
+      { id: `${app}_${app}-vault_external-secrets.io_SecretStore`, v: 'v1' },
+      { id: `${app}_${app}-vault_external-secrets.io_ExternalSecret`, v: 'v1' },
+      { id: `${app}_${app}_helm.toolkit.fluxcd.io_HelmRelease`, v: 'v2' },
+    ]);
+    expect(inventoryId(kustomization)).toBe(
+      `flux-system_${app}_kustomize.toolkit.fluxcd.io_Kustomization`,
+    );
+  });
+
+  it('prunes an app taken out of the cluster: its Kustomization and all it applied', () => {
+    const before = reconcile(files);
+    const after = reconcile({
+      ...without(
+        `clusters/c1/apps/${app}.yaml`,
+        `apps/c1/${app}/kustomization.yaml`,
+        `apps/c1/${app}/secretstore.yaml`,
+        `apps/c1/${app}/externalsecret.yaml`,
+        `apps/c1/${app}/helmrelease.yaml`,
+      ),
+      'clusters/c1/apps/kustomization.yaml': 'resources: []\n',
+    });
+    expect(after).toEqual([]);
+    expect(ids(prunedObjects(before, after))).toEqual([
+      `ExternalSecret/${app}-vault`,
+      `HelmRelease/${app}`,
+      `Kustomization/${app}`,
+      `SecretStore/${app}-vault`,
+    ]);
+  });
+
+  it('prunes a manifest the app folder no longer lists, and nothing else', () => {
+    const before = reconcile(files);
+    const after = reconcile({
+      ...files,
+      [`apps/c1/${app}/kustomization.yaml`]: kustomizeList([
+        'secretstore.yaml',
+        'helmrelease.yaml',
+      ]),
+    });
+    expect(ids(prunedObjects(before, after))).toEqual([
+      `ExternalSecret/${app}-vault`,
+    ]);
+    expect(prunedObjects(after, after)).toEqual([]);
+  });
+
+  it('leaves what a Kustomization with prune: false applied', () => {
+    const noPrune = {
+      ...files,
+      [`clusters/c1/apps/${app}.yaml`]: files[
+        `clusters/c1/apps/${app}.yaml`
+      ].replace('prune: true', 'prune: false'),
+    };
+    const before = reconcile(noPrune);
+    const after = reconcile({
+      ...noPrune,
+      'clusters/c1/apps/kustomization.yaml': 'resources: []\n',
+    });
+    // The Kustomization goes (its parent prunes it); what it applied stays.
+    expect(ids(prunedObjects(before, after))).toEqual([`Kustomization/${app}`]);
   });
 });

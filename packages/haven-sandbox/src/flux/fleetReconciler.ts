@@ -24,7 +24,15 @@ import type { KubernetesObject } from '@haven-plus/haven-doubles';
  *   key is Ready=False `SecretSyncedError` / `could not get secret data from
  *   provider`, and the cause goes only into a Warning Event `UpdateFailed`.
  *
- * It applies nothing it cannot read and never prunes; it is not Flux.
+ * - Flux garbage collection (kustomize-controller docs, "Prune" and
+ *   "Inventory"; `status.inventory.entries[{id: <ns>_<name>_<group>_<kind>,
+ *   v}]`, contracts.md 3.3): with `spec.prune: true` an object a
+ *   Kustomization applied before and no longer lists is deleted, and a
+ *   Kustomization taken out of its parent is deleted with everything in its
+ *   inventory. With `prune: false` they are left in the cluster. See
+ *   {@link prunedObjects}.
+ *
+ * It applies nothing it cannot read; it is not Flux.
  */
 export interface FleetReconcileInput {
   /** The branch's files, path -> UTF-8 text. */
@@ -64,6 +72,62 @@ const sha256 = (text: string) =>
   createHash('sha256').update(text).digest('hex');
 
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+
+/** An object's inventory id, as kustomize-controller writes it: `<namespace>_<name>_<group>_<kind>`. */
+export function inventoryId(object: KubernetesObject): string {
+  const slash = object.apiVersion.lastIndexOf('/');
+  const group = slash === -1 ? '' : object.apiVersion.slice(0, slash);
+  return `${object.metadata.namespace ?? ''}_${object.metadata.name}_${group}_${
+    object.kind
+  }`;
+}
+
+const isFluxKustomization = (o: KubernetesObject) =>
+  o.kind === 'Kustomization' &&
+  o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/');
+
+/**
+ * What Flux deletes when the cluster goes from `previous` to `next` (two
+ * results of {@link reconcileFleet}): each Flux Kustomization's inventory
+ * entries that it no longer applies, when it prunes (`spec.prune: true`),
+ * and a Kustomization its parent no longer lists (the parent prunes it, as
+ * a `flux bootstrap` cluster's does) with, when it prunes, all of its
+ * inventory: its finalizer garbage-collects what it applied. Objects of a
+ * Kustomization with `prune: false` stay, as in Flux.
+ */
+export function prunedObjects(
+  previous: readonly KubernetesObject[],
+  next: readonly KubernetesObject[],
+): KubernetesObject[] {
+  const byId = new Map(previous.map(o => [inventoryId(o), o]));
+  const inventoryOf = (k: KubernetesObject) =>
+    new Set<string>(
+      ((k as Manifest).status?.inventory?.entries ?? []).map(
+        (e: { id: string }) => e.id,
+      ),
+    );
+  const nextKustomizations = new Map(
+    next.filter(isFluxKustomization).map(k => [inventoryId(k), k]),
+  );
+  const doomed = new Set<string>();
+  for (const before of previous.filter(isFluxKustomization)) {
+    const id = inventoryId(before);
+    const after = nextKustomizations.get(id);
+    const prunes = (after ?? before) as Manifest;
+    const still = after ? inventoryOf(after) : new Set<string>();
+    if (!after) doomed.add(id);
+    if (prunes.spec?.prune !== true) continue;
+    for (const entry of inventoryOf(before)) {
+      if (!still.has(entry)) doomed.add(entry);
+    }
+  }
+  // Something another Kustomization applies now is not deleted.
+  for (const o of next) doomed.delete(inventoryId(o));
+  return [...doomed].flatMap(id => {
+    const o = byId.get(id);
+    return o ? [o] : [];
+  });
+}
 
 /** A stable uid from the object's identity, shaped like a Kubernetes uid. */
 function uidOf(kind: string, namespace: string | undefined, name: string) {
@@ -144,6 +208,12 @@ export function reconcileFleet(
           ...flux,
           status: {
             observedGeneration: 1,
+            inventory: {
+              entries: applied.map(m => ({
+                id: inventoryId(m),
+                v: m.apiVersion.slice(m.apiVersion.lastIndexOf('/') + 1),
+              })),
+            },
             lastAppliedRevision: input.revision,
             lastAttemptedRevision: input.revision,
             conditions: [

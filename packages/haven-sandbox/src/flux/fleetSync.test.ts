@@ -1,5 +1,15 @@
 import { pullRequestClient } from '../github/__testUtils__/pullRequestClient';
+import { DELETE_FILE } from 'octokit-plugin-create-pull-request';
+import {
+  createVaultDouble,
+  type KubernetesObject,
+} from '@haven-plus/haven-doubles';
+import {
+  GITHUB_SANDBOX,
+  startGitHubDoubleOnLoopback,
+} from '../github/githubSandbox';
 import { SANDBOX_DOUBLES, startSandboxDoubles } from '../sandbox';
+import { startFleetSync } from './fleetSync';
 import {
   externalSecret as externalSecretYaml,
   fluxKustomization,
@@ -99,4 +109,104 @@ describe('the sandbox fleet sync (Flux stand-in)', () => {
       await sandbox.stop();
     }
   }, 20_000);
+  it('prunes what a merged branch no longer lists, as Flux with prune: true, and leaves the rest', async () => {
+    const github = await startGitHubDoubleOnLoopback(0);
+    // A cluster double that can delete (apply and remove by identity).
+    const key = (o: KubernetesObject) =>
+      `${o.apiVersion.split('/')[0]}/${o.kind}/${o.metadata.namespace}/${
+        o.metadata.name
+      }`;
+    const objects = new Map<string, KubernetesObject>();
+    const cluster = {
+      apply: (o: KubernetesObject) => void objects.set(key(o), o),
+      remove: (o: KubernetesObject) => objects.delete(key(o)),
+    };
+    const sync = startFleetSync({
+      github: github.double,
+      vault: createVaultDouble({
+        baseUrl: 'http://vault.fleet-sync.test',
+        rootToken: 'root',
+        kvMounts: ['kv-apps'],
+      }),
+      cluster,
+      kvMount: 'kv-apps',
+      intervalMs: 3_600_000,
+    });
+    try {
+      const { owner, name } = GITHUB_SANDBOX.fleetRepo;
+      const client = pullRequestClient(github.url, github.token);
+      const listPath = 'clusters/haven-sandbox/apps/kustomization.yaml';
+      const list = github.double.state.files(owner, name)[listPath];
+      const change = async (
+        head: string,
+        files: Record<string, string | typeof DELETE_FILE>,
+      ) => {
+        const pr = await client.createPullRequest({
+          owner,
+          repo: name,
+          title: head,
+          body: '',
+          head,
+          changes: [{ files: files as any, commit: head }],
+        });
+        await client.rest.pulls.merge({
+          owner,
+          repo: name,
+          pull_number: pr!.data.number,
+        });
+        sync.syncNow();
+      };
+      const appFiles = {
+        [`clusters/haven-sandbox/apps/${app}.yaml`]: flux,
+        [`${appDir}/kustomization.yaml`]:
+          'resources:\n  - secretstore.yaml\n  - externalsecret.yaml\n',
+        [`${appDir}/secretstore.yaml`]: secretStore,
+        [`${appDir}/externalsecret.yaml`]: externalSecret,
+      };
+      await change(`add-${app}`, {
+        [listPath]: `${list}  - ${app}.yaml\n`,
+        ...appFiles,
+      });
+      const mine = () =>
+        [...objects.values()]
+          .filter(
+            o =>
+              (o.metadata.labels as Record<string, string> | undefined)?.[
+                'backstage.io/kubernetes-id'
+              ] === app,
+          )
+          .map(o => `${o.kind}/${o.metadata.name}`)
+          .sort();
+      expect(mine()).toEqual([
+        `ExternalSecret/${app}-vault`,
+        `Kustomization/${app}`,
+        `SecretStore/${app}-vault`,
+      ]);
+      const others = [...objects.keys()].filter(
+        k => !mine().some(m => k.endsWith(m.split('/')[1])),
+      );
+
+      // The decommission: its line out of the list, its files deleted.
+      await change(`remove-${app}`, {
+        [listPath]: list,
+        ...Object.fromEntries(Object.keys(appFiles).map(f => [f, DELETE_FILE])),
+      });
+      expect(mine()).toEqual([]);
+      expect(
+        sync
+          .pruned()
+          .map(o => `${o.kind}/${o.metadata.name}`)
+          .sort(),
+      ).toEqual([
+        `ExternalSecret/${app}-vault`,
+        `Kustomization/${app}`,
+        `SecretStore/${app}-vault`,
+      ]);
+      // What the branch still lists stays.
+      for (const k of others) expect(objects.has(k)).toBe(true);
+    } finally {
+      sync.stop();
+      await github.close();
+    }
+  });
 });
