@@ -8,6 +8,7 @@ import {
   havenEntitySecretsSyncPermission,
 } from '@haven-plus/plugin-haven-common';
 import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
 import { havenApiRef } from '../../api/HavenClient';
 import type {
   DeliveryAction,
@@ -114,16 +115,23 @@ export function DeliveryActionButton(props: {
     })`;
   }
   return (
-    <span title={title}>
-      <Button
-        size="small"
-        variant="outlined"
-        disabled={loading || !allowed || running}
-        onClick={run}
-        aria-label={`${info.label} ${objectName}`}
-      >
-        {running ? info.busy : info.label}
-      </Button>
-    </span>
+    <>
+      <span title={title}>
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={loading || !allowed || running}
+          onClick={run}
+          aria-label={`${info.label} ${objectName}`}
+        >
+          {running ? info.busy : info.label}
+        </Button>
+      </span>
+      {!loading && !allowed && (
+        <Typography variant="caption" color="textSecondary" component="div">
+          Not for you: needs {info.permission.name}
+        </Typography>
+      )}
+    </>
   );
 }

@@ -656,6 +656,15 @@ describe('DeliveryCard actions', () => {
       'title',
       "You may not sync now this entity's objects (permission haven.entity.secrets.sync)",
     );
+    // Said in words too, not only in a tooltip; Reconcile has no such line.
+    expect(
+      screen.getAllByText('Not for you: needs haven.entity.secrets.sync'),
+    ).toHaveLength(
+      screen.getAllByRole('button', { name: /^Sync now / }).length,
+    );
+    expect(
+      screen.queryByText(/needs haven\.entity\.flux\.reconcile/),
+    ).toBeNull();
     fireEvent.click(sync);
     expect(requestDeliveryAction).not.toHaveBeenCalled();
   });
