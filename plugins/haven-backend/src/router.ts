@@ -159,6 +159,9 @@ export async function createRouter(
           credentials,
         );
         const result = await delivery.request(action, entity, target);
+        // A sync is asked for when Vault changed: the next view reads Vault
+        // again instead of a cached version.
+        if (action === 'sync') await telemetry.forget(entity);
         await event.success({ meta: { ...result } });
         res.status(202).json(result);
       } catch (error) {

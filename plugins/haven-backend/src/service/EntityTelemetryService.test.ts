@@ -30,7 +30,9 @@ describe('EntityTelemetryService, answers kept in this replica', () => {
       set: jest.fn(async (key: string, value: unknown) => {
         store.set(key, value);
       }),
-      delete: jest.fn(),
+      delete: jest.fn(async (key: string) => {
+        store.delete(key);
+      }),
       withOptions: jest.fn(),
     };
     const service = new EntityTelemetryService({
@@ -85,6 +87,23 @@ describe('EntityTelemetryService, answers kept in this replica', () => {
     const fresh = await service.get(entity, '1h');
     expect(fresh).not.toBe(otherReplica);
     expect(cache.get).toHaveBeenCalledTimes(2);
+  });
+
+  it('builds a fresh answer after forget, in this replica and the shared cache', async () => {
+    const { service, cache, advance } = setup(30);
+    const first = await service.get(entity, '1h');
+    await service.get(entity, '24h');
+    advance(1_000);
+    await service.forget(entity);
+    expect(cache.delete).toHaveBeenCalledWith(
+      'entity-telemetry:v2:component:default/orders:1h',
+    );
+    expect(cache.delete).toHaveBeenCalledWith(
+      'entity-telemetry:v2:component:default/orders:24h',
+    );
+    const again = await service.get(entity, '1h');
+    expect(again).not.toBe(first);
+    expect(again.generatedAt).not.toBe(first.generatedAt);
   });
 
   it('keeps nothing when caching is off', async () => {

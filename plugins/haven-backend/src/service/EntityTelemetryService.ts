@@ -11,6 +11,7 @@ import {
   ANNOTATION_VAULT_SECRETS_ENGINE,
   ANNOTATION_VAULT_SECRETS_PATH,
   telemetryFromEntity,
+  TELEMETRY_WINDOWS,
   vaultPathProblems,
   vaultSecretNamesFromEntity,
   vaultSecretsFromEntity,
@@ -124,6 +125,24 @@ export class EntityTelemetryService {
     // Another view may have started building while the cache was read.
     return (
       this.inFlight.get(key) ?? this.startBuild(key, entity, entityRef, window)
+    );
+  }
+
+  /**
+   * Drops the entity's cached answers (every window), e.g. after Sync now,
+   * so the next view reads Vault again and shows a rotated version at once.
+   * Another replica's own copy of an answer still lives out its cache TTL.
+   */
+  async forget(entity: Entity): Promise<void> {
+    const entityRef = stringifyEntityRef(entity);
+    await Promise.all(
+      TELEMETRY_WINDOWS.map(async window => {
+        const key = `${CACHE_PREFIX}:${entityRef}:${window}`;
+        this.recent.delete(key);
+        await this.cache.delete(key).catch(error => {
+          this.logger.warn(`Could not clear the telemetry cache: ${error}`);
+        });
+      }),
     );
   }
 
