@@ -364,6 +364,36 @@ afterAll(async () => {
 });
 
 describe('the haven-decommission template in the scaffolder engine', () => {
+  it('dry-runs: plans the pull request and the Vault deletes, deletes nothing', async () => {
+    const pulls = (await github(`/repos/${owner}/${repo}/pulls?state=all`))
+      .length;
+    const res = await api('POST', '/v2/dry-run', {
+      template: readTemplate('haven-decommission'),
+      values: decommissionValues({
+        deleteSecrets: true,
+        confirmPath: `kv-apps/${KV_PATH}`,
+      }),
+      secrets: {},
+      directoryContents: [],
+    });
+    expect(res.status).toBe(200);
+    const log = res.json.log.map((l: any) => l.body.message).join('\n');
+    expect(log).toContain(`role ${ROLE}: delete`);
+    expect(log).toContain(`secret ${KV_PATH}/webui-secret-key: delete`);
+    expect(log).toContain('dry run: nothing is deleted');
+    const list = res.json.directoryContents.find(
+      (f: any) => f.path === `fleet/${LIST}`,
+    );
+    expect(
+      Buffer.from(list.base64Content, 'base64').toString('utf8'),
+    ).not.toContain(`${APP}.yaml`);
+    expect(deletes()).toBe(0);
+    expect(catalogCalls.filter(c => c.startsWith('DELETE'))).toEqual([]);
+    expect(
+      (await github(`/repos/${owner}/${repo}/pulls?state=all`)).length,
+    ).toBe(pulls);
+  });
+
   it('opens the pull request, deletes nothing in Vault before the merge, then the role, the policy and the catalog entry; a re-run changes nothing', async () => {
     const main = await branchFiles('main');
     expect(main[`${DIR}/helmrelease.yaml`]).toBeDefined();
@@ -401,7 +431,7 @@ describe('the haven-decommission template in the scaffolder engine', () => {
     // Before the merge: nothing deleted in Vault or the catalog.
     expect(deletes()).toBe(0);
     expect(await vaultGet(`auth/kubernetes/role/${ROLE}`)).toBe(200);
-    expect(catalogCalls).toEqual([]);
+    expect(catalogCalls.filter(c => c.startsWith('DELETE'))).toEqual([]);
 
     await merge(DECOMMISSION_BRANCH);
     const done = await finished(id);
@@ -418,7 +448,9 @@ describe('the haven-decommission template in the scaffolder engine', () => {
     expect(await vaultGet(`kv-apps/metadata/${KV_PATH}/openai-api-key`)).toBe(
       200,
     );
-    expect(catalogCalls).toEqual([`GET ${APP}`, 'DELETE loc-decom']);
+    expect(catalogCalls.filter(c => c.startsWith('DELETE'))).toEqual([
+      'DELETE loc-decom',
+    ]);
     const completion = done.events.find(e => e.type === 'completion');
     expect(completion.body.output.links[0]).toEqual({
       title: 'Pull request',

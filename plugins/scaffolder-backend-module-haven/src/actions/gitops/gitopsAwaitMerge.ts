@@ -104,21 +104,23 @@ export function createGitopsAwaitMergeAction(options: {
     },
     async handler(ctx) {
       const url = ctx.input.pullRequestUrl;
+      const timeoutMinutes = ctx.input.timeoutMinutes ?? 60;
+      const pollMs = (ctx.input.pollSeconds ?? 10) * 1000;
+      // A dry run has no pull request (a publish step's dry run gives no
+      // real address): nothing to wait for.
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would wait up to ${timeoutMinutes} min for the pull request to be merged`,
+        );
+        ctx.output('merged', false);
+        return;
+      }
       if (!/^https?:\/\//.test(url ?? '')) {
         throw new InputError(
           `pullRequestUrl must be the pull request's web address, got ${JSON.stringify(
             String(url ?? '').slice(0, 200),
           )}: pass the publish step's remoteUrl (GitHub) or mergeRequestUrl (GitLab)`,
         );
-      }
-      const timeoutMinutes = ctx.input.timeoutMinutes ?? 60;
-      const pollMs = (ctx.input.pollSeconds ?? 10) * 1000;
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would wait up to ${timeoutMinutes} min for ${url} to be merged`,
-        );
-        ctx.output('merged', false);
-        return;
       }
 
       const merge = await ctx.checkpoint({
