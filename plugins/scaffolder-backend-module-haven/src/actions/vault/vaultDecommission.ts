@@ -329,7 +329,7 @@ export function createVaultDecommissionAction(options: {
               } catch (error) {
                 if (error instanceof NotAllowedError) {
                   throw new NotAllowedError(
-                    `Vault refused to delete ${what}: Backstage's Vault token needs the "delete" capability on it (README.md, "Vault policy for Backstage"). ${
+                    `Vault refused to delete ${what}: Backstage's Vault token needs the "delete" capability on it (README.md, "Vault policy for day two"). ${
                       deleted.length > 0
                         ? `Already deleted: ${deleted.join(', ')}. `
                         : ''
