@@ -18,7 +18,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
-  backstageVaultPolicy,
   type KubernetesObject,
 } from '@haven-plus/haven-doubles';
 import {
@@ -196,34 +195,8 @@ async function refreshedAfter(time: number) {
 
 beforeAll(async () => {
   doubles = await startSandboxDoubles({ anyPort: true });
-  // README's Backstage policy with the rotation grant ("update" beside
-  // "create" on the app paths' data/), set as a Vault administrator would.
-  const policy = backstageVaultPolicy({
-    kvMount: v.kvMount,
-    kubernetesAuthMount: v.kubernetesAuthMount,
-    pathPrefix: v.pathPrefix,
-    perApp: false,
-  }).replace(
-    `path "${v.kvMount}/data/${v.pathPrefix}/*" { capabilities = ["create"] }`,
-    `path "${v.kvMount}/data/${v.pathPrefix}/*" { capabilities = ["create", "update"] }`,
-  );
-  if (!policy.includes('["create", "update"]')) {
-    throw new Error(
-      "README's data/ rule changed: update this test's rotation grant",
-    );
-  }
-  const put = await fetch(
-    `${doubles.urls.vault}/v1/sys/policies/acl/haven-backstage`,
-    {
-      method: 'PUT',
-      headers: {
-        'x-vault-token': v.rootToken,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ policy }),
-    },
-  );
-  if (put.status !== 204) throw new Error(`policy write: ${put.status}`);
+  // The sandbox's Backstage token holds README's two policies: seeding,
+  // and day two (update on the app paths' data/ for the rotation).
 
   const { server } = await startTestBackend({
     features: [

@@ -33,7 +33,11 @@ export {
   type VaultTokenSpec,
 } from './vault/vaultDouble';
 export { VAULT_FAULT_ERRORS } from './vault/faults';
-export { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
+export {
+  backstageDayTwoVaultPolicy,
+  backstageVaultPolicy,
+  templatedAppsPolicy,
+} from './vaultAdminSetup';
 export {
   realSystemFromEnv,
   setupDoubleServer,

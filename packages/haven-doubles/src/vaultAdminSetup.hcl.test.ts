@@ -16,7 +16,11 @@ import path from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import { parsePolicy } from './vault/policy';
-import { backstageVaultPolicy, templatedAppsPolicy } from './vaultAdminSetup';
+import {
+  backstageDayTwoVaultPolicy,
+  backstageVaultPolicy,
+  templatedAppsPolicy,
+} from './vaultAdminSetup';
 
 /** What a policy grants, per path: the part both parsers must agree on. */
 type Grants = Record<
@@ -146,6 +150,16 @@ const adminPolicies: Array<[string, string]> = [
       accessor: v.kubernetesAuthAccessor,
     }),
   ],
+  [
+    'backstageDayTwoVaultPolicy (per-app, secrets too)',
+    backstageDayTwoVaultPolicy({
+      kvMount: v.kvMount,
+      kubernetesAuthMount: v.kubernetesAuthMount,
+      pathPrefix: v.pathPrefix,
+      perApp: true,
+      deleteSecrets: true,
+    }),
+  ],
 ];
 
 describe('README.md hcl blocks, read by HashiCorp HCL (hcl2json)', () => {
@@ -193,6 +207,23 @@ describe('README.md hcl blocks, read by HashiCorp HCL (hcl2json)', () => {
       kubernetesAuthMount: 'kubernetes-prod',
       pathPrefix: 'apps',
       perApp: false,
+    });
+    expect(await grantsByHashiCorp(generated, 'generated.hcl')).toEqual(
+      await grantsByHashiCorp(readme!, 'README.hcl'),
+    );
+  });
+
+  it("README's day-two policy is exactly backstageDayTwoVaultPolicy (templated mode, secrets too)", async () => {
+    const readme = readmeHclBlocks().find(b =>
+      b.includes('capabilities = ["delete"]'),
+    );
+    expect(readme).toBeDefined();
+    const generated = backstageDayTwoVaultPolicy({
+      kvMount: 'kv-apps',
+      kubernetesAuthMount: 'kubernetes-prod',
+      pathPrefix: 'apps',
+      perApp: false,
+      deleteSecrets: true,
     });
     expect(await grantsByHashiCorp(generated, 'generated.hcl')).toEqual(
       await grantsByHashiCorp(readme!, 'README.hcl'),

@@ -57,3 +57,33 @@ export function templatedAppsPolicy(opts: {
     `path "${opts.kvMount}/metadata/${opts.pathPrefix}/${ns}/*" { capabilities = ["read", "list"] }`,
   ].join('\n');
 }
+
+/**
+ * Backstage's second policy, for day two (README.md "Vault policy for day
+ * two"): `update` on the app paths' data/ to rotate a generated secret,
+ * `delete` on the roles (and, per-app, the policies) it made to decommission
+ * an app, and, only where users may delete an app's secrets, `delete` on the
+ * app paths' metadata/. Vault merges it with backstageVaultPolicy: the same
+ * path in two policies gets the union of their capabilities.
+ */
+export function backstageDayTwoVaultPolicy(opts: {
+  kvMount: string;
+  kubernetesAuthMount: string;
+  pathPrefix: string;
+  perApp: boolean;
+  deleteSecrets: boolean;
+}): string {
+  const { kvMount, kubernetesAuthMount, pathPrefix } = opts;
+  return [
+    `path "${kvMount}/data/${pathPrefix}/*" { capabilities = ["update"] }`,
+    `path "auth/${kubernetesAuthMount}/role/haven-*" { capabilities = ["delete"] }`,
+    ...(opts.perApp
+      ? ['path "sys/policies/acl/haven-app-*" { capabilities = ["delete"] }']
+      : []),
+    ...(opts.deleteSecrets
+      ? [
+          `path "${kvMount}/metadata/${pathPrefix}/*" { capabilities = ["delete"] }`,
+        ]
+      : []),
+  ].join('\n');
+}

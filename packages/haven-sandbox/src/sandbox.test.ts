@@ -199,6 +199,12 @@ describe('the local sandbox', () => {
         apiBaseUrl: `http://127.0.0.1:${g.port}`,
         token: g.token,
       },
+      // The double's web pages (pull request links), for the follow-through.
+      {
+        host: `127.0.0.1:${g.port}`,
+        apiBaseUrl: `http://127.0.0.1:${g.port}`,
+        token: g.token,
+      },
     ]);
     expect(config.haven.gitops.fleetRepo).toMatchObject({
       url: `https://github.com/${g.fleetRepo.owner}/${g.fleetRepo.name}`,

@@ -2,6 +2,7 @@ import {
   createKubernetesDouble,
   type KubernetesDouble,
   serveOnLoopback,
+  backstageDayTwoVaultPolicy,
   backstageVaultPolicy,
   templatedAppsPolicy,
   OPEN_WEBUI_8,
@@ -107,6 +108,18 @@ export function startSandboxVault(
         }),
       },
       {
+        // README.md "Vault policy for day two": rotate and decommission,
+        // secrets included, so every template can be tried here.
+        name: 'haven-backstage-day-two',
+        policy: backstageDayTwoVaultPolicy({
+          kvMount: v.kvMount,
+          kubernetesAuthMount: v.kubernetesAuthMount,
+          pathPrefix: v.pathPrefix,
+          perApp: false,
+          deleteSecrets: true,
+        }),
+      },
+      {
         name: 'haven-apps',
         policy: templatedAppsPolicy({
           kvMount: v.kvMount,
@@ -115,7 +128,12 @@ export function startSandboxVault(
         }),
       },
     ],
-    tokens: [{ token: v.backstageToken, policies: ['haven-backstage'] }],
+    tokens: [
+      {
+        token: v.backstageToken,
+        policies: ['haven-backstage', 'haven-backstage-day-two'],
+      },
+    ],
     ...options,
   });
 }
