@@ -56,7 +56,8 @@ export type {
   DeliveryObject,
   KustomizeFile,
 } from './gitops/manifests';
-export { deliveryFileToYaml } from './gitops/yamlWriter';
+export { deliveryFileToYaml, unregisterEntry } from './gitops/yamlWriter';
+export type { UnregisterResult } from './gitops/yamlWriter';
 export { registerEntry } from './gitops/register';
 export type { RegisterResult } from './gitops/register';
 export { fleetRepoScaffolderUrl, fleetRepoUrl } from './gitops/fleetRepo';

@@ -402,6 +402,27 @@ describe('the Kubernetes double', () => {
     });
   });
 
+  it('deletes an object by its identity, so a list no longer has it', async () => {
+    const double = use({
+      objects: [
+        externalSecret('orders-db', 'shop', 'orders'),
+        externalSecret('payments-db', 'shop', 'payments'),
+      ],
+    });
+    expect(double.remove(externalSecret('orders-db', 'shop', 'orders'))).toBe(
+      true,
+    );
+    expect(double.remove(externalSecret('orders-db', 'shop', 'orders'))).toBe(
+      false,
+    );
+    const { body } = await list(
+      '/apis/external-secrets.io/v1/namespaces/shop/externalsecrets',
+    );
+    expect(body.items.map((i: KubernetesObject) => i.metadata.name)).toEqual([
+      'payments-db',
+    ]);
+  });
+
   it('refuses to hold an object of a type it does not serve', () => {
     expect(() =>
       use({

@@ -58,6 +58,11 @@ export interface KubernetesDouble {
   handlers: HttpHandler[];
   /** Adds or replaces an object (same apiVersion group, kind, namespace, name). */
   apply(object: KubernetesObject): void;
+  /**
+   * Deletes an object (same apiVersion group, kind, namespace, name), as the
+   * API server does for Flux's garbage collection; false when there was none.
+   */
+  remove(object: KubernetesObject): boolean;
   /** Requests the double answered, oldest first. */
   requests: RecordedRequest[];
 }
@@ -152,6 +157,14 @@ export function createKubernetesDouble(
     });
   };
   (options.objects ?? []).forEach(apply);
+
+  const remove = (object: KubernetesObject): boolean => {
+    const type = resourceTypeOfObject(object.apiVersion, object.kind);
+    if (!type) return false;
+    return store.delete(
+      keyOf(type, object.metadata.namespace, object.metadata.name),
+    );
+  };
 
   const answer = (request: Request, status: number, body: JsonBodyType) => {
     const url = new URL(request.url);
@@ -311,5 +324,5 @@ export function createKubernetesDouble(
     });
   });
 
-  return { handlers: [handler], apply, requests };
+  return { handlers: [handler], apply, remove, requests };
 }

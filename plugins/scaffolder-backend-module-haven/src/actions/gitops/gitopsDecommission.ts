@@ -6,11 +6,11 @@ import {
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { assertDnsLabel } from '@haven-plus/plugin-haven-common';
-import { appFolder, fleetRepoUrl } from '@haven-plus/plugin-haven-node';
-// haven-node's entry point does not export unregisterEntry yet; until it
-// does, it is taken from its source file.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { unregisterEntry } from '../../../../haven-node/src/gitops/yamlWriter';
+import {
+  appFolder,
+  fleetRepoUrl,
+  unregisterEntry,
+} from '@haven-plus/plugin-haven-node';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   outputFleetPullRequest,
