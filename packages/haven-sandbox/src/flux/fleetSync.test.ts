@@ -105,6 +105,17 @@ describe('the sandbox fleet sync (Flux stand-in)', () => {
       expect(kustomizations.items[0].status.lastAppliedRevision).toMatch(
         /^main@sha1:[0-9a-f]{40}$/,
       );
+      // The example app the branch already had is applied again with the
+      // merge, and still found by its label (the Delivery card's query).
+      const example = await k8s(
+        `/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations?labelSelector=${encodeURIComponent(
+          'backstage.io/kubernetes-id=open-webui-voorbeeld',
+        )}`,
+      );
+      expect(example.items).toHaveLength(1);
+      expect(example.items[0].status.lastAppliedRevision).toBe(
+        kustomizations.items[0].status.lastAppliedRevision,
+      );
     } finally {
       await sandbox.stop();
     }

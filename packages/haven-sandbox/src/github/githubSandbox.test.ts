@@ -42,7 +42,11 @@ describe('the sandbox fleet repository', () => {
     expect(parse(files[FLUX] as string)).toEqual({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
-      metadata: { name: 'open-webui-voorbeeld', namespace: 'flux-system' },
+      metadata: {
+        name: 'open-webui-voorbeeld',
+        namespace: 'flux-system',
+        labels: { 'backstage.io/kubernetes-id': 'open-webui-voorbeeld' },
+      },
       spec: {
         interval: '10m',
         path: './apps/haven-sandbox/open-webui-voorbeeld',

@@ -48,7 +48,13 @@ export function fleetRepositorySeed(): GitHubRepositorySeed {
   const fluxKustomization = {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name: app, namespace: 'flux-system' },
+    // Labelled as haven:gitops:render labels it: the Delivery card (and
+    // the follow-through) find it by this label once a merge re-applies it.
+    metadata: {
+      name: app,
+      namespace: 'flux-system',
+      labels: { 'backstage.io/kubernetes-id': app },
+    },
     spec: {
       interval: '10m',
       path: `./apps/${cluster}/${app}`,
