@@ -17,9 +17,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import {
-  type KubernetesObject,
-} from '@haven-plus/haven-doubles';
+import { type KubernetesObject } from '@haven-plus/haven-doubles';
 import {
   SANDBOX_DOUBLES,
   startSandboxDoubles,
