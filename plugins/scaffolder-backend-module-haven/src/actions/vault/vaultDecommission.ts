@@ -13,14 +13,7 @@ import {
   type VaultAppNames,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './vaultDecommission.examples';
-import type { VaultClientFactory } from './vaultProvision';
-
-const defaultClientFactory: VaultClientFactory = config =>
-  new VaultClient({
-    address: config.address,
-    namespace: config.namespace,
-    auth: config.auth,
-  });
+import { lazyVaultClient, type VaultClientFactory } from './vaultAction';
 
 /** Keys listed under one app path at most: a guard against a runaway tree. */
 const MAX_KEYS = 1000;
@@ -176,11 +169,7 @@ export function createVaultDecommissionAction(options: {
   clientFactory?: VaultClientFactory;
 }) {
   const { config } = options;
-  let client: VaultClient | undefined;
-  const getClient = (cfg: HavenVaultConfig) => {
-    client ??= (options.clientFactory ?? defaultClientFactory)(cfg);
-    return client;
-  };
+  const getClient = lazyVaultClient(options.clientFactory);
 
   return createTemplateAction({
     id: 'haven:vault:decommission',

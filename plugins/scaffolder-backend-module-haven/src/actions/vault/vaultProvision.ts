@@ -6,10 +6,12 @@ import {
 } from '@haven-plus/plugin-haven-common';
 import {
   VaultCasMismatchError,
-  VaultClient,
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './vaultProvision.examples';
+import { lazyVaultClient, type VaultClientFactory } from './vaultAction';
+
+export type { VaultClientFactory } from './vaultAction';
 import { generateSecret, type GeneratedKind } from './generate';
 import {
   computePlan,
@@ -20,16 +22,6 @@ import {
   type PlanItem,
 } from './plan';
 import { parseJsonPolicy } from './policy';
-
-/** Makes the Vault client the action uses (the test seam). @public */
-export type VaultClientFactory = (config: HavenVaultConfig) => VaultClient;
-
-const defaultClientFactory: VaultClientFactory = config =>
-  new VaultClient({
-    address: config.address,
-    namespace: config.namespace,
-    auth: config.auth,
-  });
 
 const GENERATED_KINDS = [
   'alphanumeric',
@@ -50,11 +42,7 @@ export function createVaultProvisionAction(options: {
   clientFactory?: VaultClientFactory;
 }) {
   const { config } = options;
-  let client: VaultClient | undefined;
-  const getClient = (cfg: HavenVaultConfig) => {
-    client ??= (options.clientFactory ?? defaultClientFactory)(cfg);
-    return client;
-  };
+  const getClient = lazyVaultClient(options.clientFactory);
 
   return createTemplateAction({
     id: 'haven:vault:provision',

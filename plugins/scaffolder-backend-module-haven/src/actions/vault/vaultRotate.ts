@@ -8,7 +8,6 @@ import {
   syncedSecretName,
   vaultAppNames,
   VaultCasMismatchError,
-  VaultClient,
   type HavenGitopsConfig,
   type HavenVaultConfig,
   type KvMetadata,
@@ -16,14 +15,7 @@ import {
 import { resolveClusterTarget } from '../gitops/inputs';
 import { generateSecret, type GeneratedKind } from './generate';
 import { examples } from './vaultRotate.examples';
-import type { VaultClientFactory } from './vaultProvision';
-
-const defaultClientFactory: VaultClientFactory = config =>
-  new VaultClient({
-    address: config.address,
-    namespace: config.namespace,
-    auth: config.auth,
-  });
+import { lazyVaultClient, type VaultClientFactory } from './vaultAction';
 
 /** The same alphabets and limits as haven:vault:provision's `generate`. */
 const GENERATED_KINDS = [
@@ -80,11 +72,7 @@ export function createVaultRotateAction(options: {
   clientFactory?: VaultClientFactory;
 }) {
   const { config } = options;
-  let client: VaultClient | undefined;
-  const getClient = (cfg: HavenVaultConfig) => {
-    client ??= (options.clientFactory ?? defaultClientFactory)(cfg);
-    return client;
-  };
+  const getClient = lazyVaultClient(options.clientFactory);
 
   return createTemplateAction({
     id: 'haven:vault:rotate',
