@@ -1,12 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { setupDoubleServer } from '@haven-plus/haven-doubles';
 import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { createCatalogUnregisterAction } from './catalogUnregister';
 import { examples } from './catalogUnregister.examples';
+import { runAction } from '../__testUtils__/runAction';
 
 const CATALOG = 'http://catalog.test/api/catalog';
 const TARGET =
@@ -57,25 +57,8 @@ async function run(input: JsonObject, opts: { dryRun?: boolean } = {}) {
     },
     auth: mockServices.auth(),
   });
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  const ctx = {
-    ...createMockActionContext({ input, logger }),
-    isDryRun: opts.dryRun ?? false,
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  };
-  let error: Error | undefined;
-  try {
-    await action.handler(ctx as Parameters<typeof action.handler>[0]);
-  } catch (e) {
-    error = e as Error;
-  }
-  const logs = (['info', 'warn'] as const).flatMap(level =>
-    (logger[level] as jest.Mock).mock.calls.map(call => String(call[0])),
-  );
-  return { outputs, error, logs };
+  const { outputs, error, messages } = await runAction(action, input, opts);
+  return { outputs, error, logs: [...messages.info, ...messages.warn] };
 }
 
 const INPUT = {

@@ -1,11 +1,11 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { setupDoubleServer } from '@haven-plus/haven-doubles';
 import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { createDeliveryFollowAction } from './deliveryFollow';
 import { examples } from './deliveryFollow.examples';
+import { runAction } from '../__testUtils__/runAction';
 
 // mockServices.discovery(): every plugin at http://localhost:0/api/<pluginId>.
 const ROUTE = 'http://localhost:0/api/haven/follow-through';
@@ -40,19 +40,12 @@ async function run(input: JsonObject, dryRun = false) {
     auth: mockServices.auth(),
     discovery: mockServices.discovery(),
   });
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  await action.handler({
-    ...createMockActionContext({ input, logger }),
-    isDryRun: dryRun,
-    getInitiatorCredentials: async () => INITIATOR,
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  } as any);
-  const said = (level: 'info' | 'warn') =>
-    (logger[level] as jest.Mock).mock.calls.map(c => String(c[0]));
-  return { outputs, said };
+  const { outputs, error, messages } = await runAction(action, input, {
+    dryRun,
+    context: { getInitiatorCredentials: async () => INITIATOR },
+  });
+  if (error) throw error;
+  return { outputs, said: (level: 'info' | 'warn') => messages[level] };
 }
 
 describe('haven:delivery:follow', () => {

@@ -5,13 +5,13 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { setupDoubleServer } from '@haven-plus/haven-doubles';
 import { http, HttpResponse } from 'msw';
 import yaml from 'yaml';
 import { createDeliverySyncAction, HavenBackendError } from './deliverySync';
 import { examples } from './deliverySync.examples';
+import { runAction } from '../__testUtils__/runAction';
 
 // mockServices.discovery(): every plugin at http://localhost:0/api/<pluginId>.
 const ROUTE =
@@ -67,24 +67,11 @@ async function run(input: JsonObject, opts: { dryRun?: boolean } = {}) {
     auth: mockServices.auth(),
     discovery: mockServices.discovery(),
   });
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  const ctx = {
-    ...createMockActionContext({ input, logger }),
-    isDryRun: opts.dryRun ?? false,
-    getInitiatorCredentials: async () => INITIATOR,
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  };
-  let error: Error | undefined;
-  try {
-    await action.handler(ctx as Parameters<typeof action.handler>[0]);
-  } catch (e) {
-    error = e as Error;
-  }
-  const logs = (logger.info as jest.Mock).mock.calls.map(c => String(c[0]));
-  return { outputs, logs, error };
+  const { outputs, error, messages } = await runAction(action, input, {
+    ...opts,
+    context: { getInitiatorCredentials: async () => INITIATOR },
+  });
+  return { outputs, logs: messages.info, error };
 }
 
 describe('haven:delivery:sync', () => {

@@ -1,7 +1,5 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import {
   createGitHubDouble,
@@ -18,6 +16,7 @@ import {
   type PullRequestStateSource,
 } from './gitopsAwaitMerge';
 import { examples } from './gitopsAwaitMerge.examples';
+import { runAction } from '../__testUtils__/runAction';
 
 const URL_ = 'https://github.com/haven-fleet/fleet/pull/7';
 const server = setupDoubleServer();
@@ -71,34 +70,8 @@ async function run(
     sleep: time.sleep,
     now: time.now,
   });
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  const checkpoints: Record<string, unknown> = {};
-  const ctx = {
-    ...createMockActionContext({ input, logger }),
-    isDryRun: opts.dryRun ?? false,
-    checkpoint: async <T>({
-      key,
-      fn,
-    }: {
-      key: string;
-      fn: () => Promise<T>;
-    }) => {
-      const value = await fn();
-      checkpoints[key] = value;
-      return value;
-    },
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  };
-  let error: Error | undefined;
-  try {
-    await action.handler(ctx as Parameters<typeof action.handler>[0]);
-  } catch (e) {
-    error = e as Error;
-  }
-  return { outputs, error, checkpoints, time, logger };
+  const result = await runAction(action, input, { dryRun: opts.dryRun });
+  return { ...result, time };
 }
 
 describe('haven:gitops:await-merge', () => {
@@ -113,12 +86,15 @@ describe('haven:gitops:await-merge', () => {
       mergedAt: '2026-12-03T10:00:00Z',
       mergeCommitSha: 'a'.repeat(40),
     });
-    expect(result.checkpoints).toEqual({
-      [`haven-await-merge-${URL_}`]: {
-        mergedAt: '2026-12-03T10:00:00Z',
-        mergeCommitSha: 'a'.repeat(40),
+    expect(result.checkpoints).toEqual([
+      {
+        key: `haven-await-merge-${URL_}`,
+        result: {
+          mergedAt: '2026-12-03T10:00:00Z',
+          mergeCommitSha: 'a'.repeat(40),
+        },
       },
-    });
+    ]);
   });
 
   it('fails clearly when the pull request is closed without merging', async () => {

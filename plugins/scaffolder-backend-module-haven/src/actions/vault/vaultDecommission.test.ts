@@ -1,6 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import {
   createVaultDouble,
@@ -9,6 +7,7 @@ import {
 } from '@haven-plus/haven-doubles';
 import type { HavenVaultConfig } from '@haven-plus/plugin-haven-node';
 import { createVaultDecommissionAction } from './vaultDecommission';
+import { runAction, type ActionRun } from '../__testUtils__/runAction';
 import {
   fastClient,
   havenConfig,
@@ -16,7 +15,6 @@ import {
   readmeVaultSetup,
   runAction as runProvision,
   visibleOf,
-  type Run,
 } from './__testUtils__/harness';
 
 const VAULT = 'https://vault.double.test';
@@ -86,41 +84,21 @@ async function provisioned(perApp: boolean, mayDelete = true) {
   return double;
 }
 
-async function decommission(
+function decommission(
   cfg: HavenVaultConfig,
   input: JsonObject,
   opts: { dryRun?: boolean } = {},
-): Promise<Run> {
+): Promise<ActionRun> {
   const action = createVaultDecommissionAction({
     config: cfg,
     clientFactory: fastClient,
   });
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  const checkpoints: string[] = [];
-  const ctx = {
-    ...createMockActionContext({ input, logger }),
-    isDryRun: opts.dryRun ?? false,
-    async checkpoint<T>({ key, fn }: { key: string; fn: () => Promise<T> }) {
-      const result = await fn();
-      checkpoints.push(key);
-      return result;
-    },
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  };
-  let error: Error | undefined;
-  try {
-    await action.handler(ctx as Parameters<typeof action.handler>[0]);
-  } catch (e) {
-    error = e as Error;
-  }
-  const logs = (['debug', 'info', 'warn', 'error'] as const).flatMap(level =>
-    (logger[level] as jest.Mock).mock.calls.map(call => JSON.stringify(call)),
-  );
-  return { outputs, logs, checkpoints, error };
+  return runAction(action, input, opts);
 }
+
+/** The keys of the checkpoints that succeeded, in order. */
+const checkpointKeys = (run: ActionRun) =>
+  run.checkpoints.flatMap(c => ('result' in c ? [c.key] : []));
 
 const INPUT = {
   component: 'open-webui',
@@ -131,7 +109,7 @@ const deletesSent = (double: VaultDouble) =>
   double.requests
     .filter(r => r.method === 'DELETE')
     .map(r => `${r.path} ${r.status}`);
-const planOf = (run: Run) =>
+const planOf = (run: ActionRun) =>
   (
     run.outputs.plan as Array<{ kind: string; name: string; action: string }>
   ).map(i => `${i.kind} ${i.name}: ${i.action}`);
@@ -173,7 +151,7 @@ describe('haven:vault:decommission, per-app policy mode', () => {
       ],
       vaultUrl: `${VAULT}/ui/vault/secrets/kv-apps/kv/list/${APP_PATH}/`,
     });
-    expect(first.checkpoints).toEqual([
+    expect(checkpointKeys(first)).toEqual([
       'haven-vault-decommission-role-haven-voorbeeld.open-webui',
       'haven-vault-decommission-policy-haven-app-voorbeeld.open-webui',
     ]);

@@ -1,5 +1,4 @@
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
@@ -16,6 +15,7 @@ import {
 import yaml from 'yaml';
 import { createVaultRotateAction } from './vaultRotate';
 import { examples } from './vaultRotate.examples';
+import { runAction } from '../__testUtils__/runAction';
 import {
   fastClient,
   havenConfig,
@@ -122,37 +122,17 @@ async function run(
     clientFactory: opts.clientFactory ?? fastClient,
   });
   const store = opts.checkpoints ?? new Map<string, unknown>();
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  const ctx = {
-    ...createMockActionContext({ input, logger }),
-    isDryRun: opts.dryRun ?? false,
-    async checkpoint<T>({ key, fn }: { key: string; fn: () => Promise<T> }) {
-      if (store.has(key)) return store.get(key) as T;
-      const result = await fn();
-      store.set(key, result);
-      return result;
-    },
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  };
-  let error: Error | undefined;
-  try {
-    await action.handler(ctx as Parameters<typeof action.handler>[0]);
-  } catch (e) {
-    error = e as Error;
-  }
-  const logs = (['debug', 'info', 'warn', 'error'] as const).flatMap(level =>
-    (logger[level] as jest.Mock).mock.calls.map(call => JSON.stringify(call)),
-  );
+  const result = await runAction(action, input, {
+    dryRun: opts.dryRun,
+    checkpointStore: store,
+  });
   const visible = [
-    ...logs,
+    ...result.logs,
     JSON.stringify([...store.entries()]),
-    JSON.stringify(outputs),
-    error ? `${error.message} ${error.stack}` : '',
+    JSON.stringify(result.outputs),
+    result.error ? `${result.error.message} ${result.error.stack}` : '',
   ].join('\n');
-  return { outputs, visible, error };
+  return { outputs: result.outputs, visible, error: result.error };
 }
 
 const valueAt = (double: VaultDouble, version: number) =>

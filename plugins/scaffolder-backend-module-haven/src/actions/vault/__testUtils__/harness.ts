@@ -1,6 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
 import {
   readHavenVaultConfig,
@@ -13,6 +11,7 @@ import {
   type VaultDoubleOptions,
 } from '@haven-plus/haven-doubles';
 import { createVaultProvisionAction } from '../vaultProvision';
+import { runAction as runHandler } from '../../__testUtils__/runAction';
 
 /** Backstage's own policy from README.md, for the mounts the tests use. */
 export const backstagePolicy = (opts: {
@@ -139,10 +138,14 @@ export interface Run {
 }
 
 /** Everything a run left behind that a person or a later step could read. */
-export function visibleOf(run: Run): string {
+export function visibleOf(
+  run: Omit<Run, 'checkpoints'> & { checkpoints: Array<string | object> },
+): string {
   return [
     ...run.logs,
-    ...run.checkpoints,
+    ...run.checkpoints.map(c =>
+      typeof c === 'string' ? c : JSON.stringify(c),
+    ),
     JSON.stringify(run.outputs),
     run.error ? `${run.error.message} ${run.error.stack}` : '',
   ].join('\n');
@@ -162,47 +165,11 @@ export async function runAction(
     config,
     clientFactory: fastClient,
   });
-  const logger = mockServices.logger.mock();
-  const outputs: Record<string, unknown> = {};
-  const checkpoints: string[] = [];
-  // createMockActionContext keeps only some fields; dry-run and outputs are set here.
-  const ctx = {
-    ...createMockActionContext({
-      input,
-      secrets: opts.secrets,
-      logger,
-      ...(opts.workspacePath ? { workspacePath: opts.workspacePath } : {}),
-    }),
-    isDryRun: opts.dryRun ?? false,
-    // What the scaffolder would persist for task recovery: results and failures.
-    async checkpoint<T>({
-      key,
-      fn,
-    }: {
-      key: string;
-      fn: () => Promise<T> | T;
-    }): Promise<T> {
-      try {
-        const result = await fn();
-        checkpoints.push(JSON.stringify({ key, result }));
-        return result;
-      } catch (e) {
-        checkpoints.push(JSON.stringify({ key, failed: String(e) }));
-        throw e;
-      }
-    },
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
+  const run = await runHandler(action, input, opts);
+  return {
+    outputs: run.outputs,
+    logs: run.logs,
+    checkpoints: run.checkpoints.map(c => JSON.stringify(c)),
+    error: run.error,
   };
-  let error: Error | undefined;
-  try {
-    await action.handler(ctx as Parameters<typeof action.handler>[0]);
-  } catch (e) {
-    error = e as Error;
-  }
-  const logs = (['debug', 'info', 'warn', 'error'] as const).flatMap(level =>
-    (logger[level] as jest.Mock).mock.calls.map(call => JSON.stringify(call)),
-  );
-  return { outputs, logs, checkpoints, error };
 }
