@@ -1,5 +1,5 @@
-import { InputError } from '@backstage/errors';
-import { isMap, isSeq, isScalar, parseDocument } from 'yaml';
+import { isSeq, isScalar } from 'yaml';
+import { listValues, notAList, readListFile } from './listFile';
 import { HandKeptYaml } from './yamlWriter';
 
 /** The result of adding an entry to a fleet-repository list file. @public */
@@ -25,39 +25,19 @@ export function registerEntry(
   entry: string,
   options: { key?: string; fileName?: string } = {},
 ): RegisterResult {
-  const key = options.key ?? 'resources';
-  const name = options.fileName ?? 'the file';
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      `${name} is not valid YAML (${
-        doc.errors[0].message.split('\n')[0]
-      }); fix it in the fleet repository first`,
-    );
-  }
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new InputError(
-      `${name} must be a YAML mapping (a kustomization.yaml), not a ${
-        isSeq(doc.contents) ? 'list' : 'value'
-      }`,
-    );
-  }
-  const list = doc.get(key, true);
+  const file = readListFile(text, options);
+  const { list } = file;
   const empty =
     list === undefined ||
     list === null ||
     (isScalar(list) && list.value === null);
-  if (!empty && !isSeq(list)) {
-    throw new InputError(`${name}: "${key}" must be a list`);
-  }
-  const items = isSeq(list)
-    ? list.items.map(item => (isScalar(item) ? item.value : item))
-    : [];
+  if (!empty && !isSeq(list)) throw notAList(file);
+  const items = isSeq(list) ? listValues(list) : [];
   if (items.includes(entry)) {
     return { text, changed: false, entries: items.length };
   }
   // Spliced into the text: the file's other lines stay byte for byte.
-  const file = new HandKeptYaml(text, doc, name);
-  file.insertIntoList([key], entry);
-  return { text: file.text, changed: true, entries: items.length + 1 };
+  const edit = new HandKeptYaml(text, file.doc, file.name);
+  edit.insertIntoList([file.key], entry);
+  return { text: edit.text, changed: true, entries: items.length + 1 };
 }

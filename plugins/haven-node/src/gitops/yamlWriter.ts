@@ -13,6 +13,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { listValues, notAList, readListFile } from './listFile';
 import type { DeliveryFile } from './manifests';
 
 /** How every file is written: block style, no line folding, no anchors. */
@@ -573,42 +574,26 @@ export function unregisterEntry(
   entry: string,
   options: { key?: string; fileName?: string } = {},
 ): UnregisterResult {
-  const key = options.key ?? 'resources';
-  const name = options.fileName ?? 'the file';
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      `${name} is not valid YAML (${
-        doc.errors[0].message.split('\n')[0]
-      }); fix it in the fleet repository first`,
-    );
-  }
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new InputError(
-      `${name} must be a YAML mapping (a kustomization.yaml), not a ${
-        isSeq(doc.contents) ? 'list' : 'value'
-      }`,
-    );
-  }
-  const list = doc.get(key, true);
+  const file = readListFile(text, options);
+  const { list } = file;
   if (list === undefined || isEmptyValue(list)) {
     return { text, changed: false, entries: 0 };
   }
-  if (!isSeq(list)) {
-    throw new InputError(`${name}: "${key}" must be a list`);
-  }
-  const values = list.items.map(item => (isScalar(item) ? item.value : item));
+  if (!isSeq(list)) throw notAList(file);
+  const values = listValues(list);
   const matches = values
     .map((value, index) => ({ value, index }))
     .filter(({ value }) => value === entry || value === `./${entry}`);
   if (matches.length === 0) {
     return { text, changed: false, entries: values.length };
   }
-  const file = new HandKeptYaml(text, doc, name);
+  const edit = new HandKeptYaml(text, file.doc, file.name);
   // From the end, so the indexes before stay right.
-  for (const { index } of matches.reverse()) file.removeFromList([key], index);
+  for (const { index } of matches.reverse()) {
+    edit.removeFromList([file.key], index);
+  }
   return {
-    text: file.text,
+    text: edit.text,
     changed: true,
     entries: values.length - matches.length,
   };
