@@ -11,7 +11,6 @@ import {
   addSecretToExternalSecret,
   addSecretToHelmRelease,
   appFolder,
-  fleetRepoUrl,
   syncedSecretName,
   vaultAppNames,
 } from '@haven-plus/plugin-haven-node';
@@ -19,11 +18,14 @@ import {
   outputFleetPullRequest,
   pullRequestBranch,
 } from '../shared/pullRequest';
+import { readFleetFile } from '../shared/fleetFile';
 import { targetPathOf, writeWorkspaceFiles } from '../shared/workspace';
 import { examples } from './gitopsAddSecret.examples';
 import {
   defaultSecretKey,
   envValuesPathOf,
+  FLEET_APP_CHANGE_OUTPUT,
+  FLEET_APP_INPUT,
   resolveClusterTarget,
   type ClusterActionConfigs,
 } from './inputs';
@@ -48,14 +50,7 @@ export function createGitopsAddSecretAction(
     supportsDryRun: true,
     schema: {
       input: {
-        component: z =>
-          z
-            .string()
-            .describe(
-              "The app's kubernetes-id (its name in the fleet repository)",
-            ),
-        cluster: z =>
-          z.string().describe('Cluster name from haven.gitops.clusters'),
+        ...FLEET_APP_INPUT,
         namespace: z =>
           z
             .string()
@@ -82,26 +77,11 @@ export function createGitopsAddSecretAction(
             .describe(
               "Chart value holding the app's environment variables (empty: extraEnvVars)",
             ),
-        targetPath: z =>
-          z
-            .string()
-            .default('fleet')
-            .describe('Workspace folder of the fleet repository checkout'),
       },
       output: {
         changed: z =>
           z.boolean().describe('False when the secret was already wired'),
-        environment: z =>
-          z.string().describe("The cluster's haven.vault environment"),
-        namespace: z => z.string().describe('Kubernetes namespace of the app'),
-        files: z =>
-          z.array(z.string()).describe('Files written, relative to targetPath'),
-        fleetRepoUrl: z =>
-          z.string().describe('The fleet repository in the repoUrl form'),
-        fleetProvider: z => z.enum(['github', 'gitlab']),
-        fleetBranch: z => z.string().describe('The branch Flux reconciles'),
-        pullRequestBranch: z =>
-          z.string().describe('Branch name for this change'),
+        ...FLEET_APP_CHANGE_OUTPUT,
       },
     },
     async handler(ctx) {
@@ -135,18 +115,14 @@ export function createGitopsAddSecretAction(
 
       const folder = appFolder(cluster, app);
       const read = async (file: string) => {
-        const url = fleetRepoUrl(gitopsConfig.fleetRepo, `${folder}/${file}`);
-        try {
-          const response = await reader.readUrl(url);
-          return (await response.buffer()).toString('utf8');
-        } catch (error) {
-          if ((error as Error).name === 'NotFoundError') {
-            throw new NotFoundError(
-              `${folder}/${file} is not on ${gitopsConfig.fleetRepo.branch} of the fleet repository: is ${app} delivered to ${cluster.name} (its pull request merged)? Create it with "Create a Haven+ service" first`,
-            );
-          }
-          throw error;
+        const fleet = gitopsConfig.fleetRepo;
+        const text = await readFleetFile(reader, fleet, `${folder}/${file}`);
+        if (text === undefined) {
+          throw new NotFoundError(
+            `${folder}/${file} is not on ${fleet.branch} of the fleet repository: is ${app} delivered to ${cluster.name} (its pull request merged)? Create it with "Create a Haven+ service" first`,
+          );
         }
+        return text;
       };
       const [externalSecret, release] = await Promise.all([
         read('externalsecret.yaml'),

@@ -16,9 +16,15 @@ import {
   outputFleetPullRequest,
   pullRequestBranch,
 } from '../shared/pullRequest';
+import { readFleetFile } from '../shared/fleetFile';
 import { targetPathOf, writeWorkspaceFiles } from '../shared/workspace';
 import { examples } from './gitopsDecommission.examples';
-import { resolveClusterTarget, type ClusterActionConfigs } from './inputs';
+import {
+  FLEET_APP_CHANGE_OUTPUT,
+  FLEET_APP_INPUT,
+  resolveClusterTarget,
+  type ClusterActionConfigs,
+} from './inputs';
 
 /** A resource entry of an app folder's kustomization.yaml that names a file in it. */
 function fileInFolder(entry: unknown): string | undefined {
@@ -64,14 +70,7 @@ export function createGitopsDecommissionAction(
     supportsDryRun: true,
     schema: {
       input: {
-        component: z =>
-          z
-            .string()
-            .describe(
-              "The app's kubernetes-id (its name in the fleet repository)",
-            ),
-        cluster: z =>
-          z.string().describe('Cluster name from haven.gitops.clusters'),
+        ...FLEET_APP_INPUT,
         namespace: z =>
           z
             .string()
@@ -93,22 +92,13 @@ export function createGitopsDecommissionAction(
             .describe(
               "The entity's backstage.io/managed-by-location, when it is in the catalog: an app not in the cluster is refused unless its entity came from this cluster's app folder",
             ),
-        targetPath: z =>
-          z
-            .string()
-            .default('fleet')
-            .describe('Workspace folder of the fleet repository checkout'),
       },
       output: {
         changed: z =>
           z
             .boolean()
             .describe('False when the app is already gone from the cluster'),
-        environment: z =>
-          z.string().describe("The cluster's haven.vault environment"),
-        namespace: z => z.string().describe('Kubernetes namespace of the app'),
-        files: z =>
-          z.array(z.string()).describe('Files written, relative to targetPath'),
+        ...FLEET_APP_CHANGE_OUTPUT,
         filesToDelete: z =>
           z
             .array(z.string())
@@ -119,12 +109,6 @@ export function createGitopsDecommissionAction(
           z
             .string()
             .describe("URL of the app's catalog-info.yaml on the fleet branch"),
-        fleetRepoUrl: z =>
-          z.string().describe('The fleet repository in the repoUrl form'),
-        fleetProvider: z => z.enum(['github', 'gitlab']),
-        fleetBranch: z => z.string().describe('The branch Flux reconciles'),
-        pullRequestBranch: z =>
-          z.string().describe('Branch name for this change'),
       },
     },
     async handler(ctx) {
@@ -143,16 +127,7 @@ export function createGitopsDecommissionAction(
       const catalogInfoPath = `${folder}/catalog-info.yaml`;
       const catalogInfoUrl = fleetRepoUrl(fleet, catalogInfoPath);
 
-      /** A file of the fleet branch, or undefined when it is not there. */
-      const read = async (file: string): Promise<string | undefined> => {
-        try {
-          const response = await reader.readUrl(fleetRepoUrl(fleet, file));
-          return (await response.buffer()).toString('utf8');
-        } catch (error) {
-          if ((error as Error).name === 'NotFoundError') return undefined;
-          throw error;
-        }
-      };
+      const read = (file: string) => readFleetFile(reader, fleet, file);
       const [list, flux, folderKustomization, catalogInfo] = await Promise.all(
         [
           registerPath,

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import type { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
 import type {
   HavenGitopsCluster,
   HavenGitopsConfig,
@@ -74,3 +75,46 @@ export function resolveClusterTarget(
   }
   return { gitops, vault, cluster, environment };
 }
+
+/** The zod the scaffolder passes to each field of an action schema. */
+type Zod = Parameters<
+  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
+>[0];
+
+/**
+ * The input fields of an action that changes an app already in the fleet
+ * repository: which app, on which cluster, and the workspace folder of the
+ * fleet checkout. Spread into the action's `schema.input`.
+ */
+export const FLEET_APP_INPUT = {
+  component: (z: Zod) =>
+    z
+      .string()
+      .describe("The app's kubernetes-id (its name in the fleet repository)"),
+  cluster: (z: Zod) =>
+    z.string().describe('Cluster name from haven.gitops.clusters'),
+  targetPath: (z: Zod) =>
+    z
+      .string()
+      .default('fleet')
+      .describe('Workspace folder of the fleet repository checkout'),
+};
+
+/**
+ * The output fields of such an action: where the app is, what it wrote and
+ * the pull request outputs outputFleetPullRequest sets. Spread into the
+ * action's `schema.output`.
+ */
+export const FLEET_APP_CHANGE_OUTPUT = {
+  environment: (z: Zod) =>
+    z.string().describe("The cluster's haven.vault environment"),
+  namespace: (z: Zod) => z.string().describe('Kubernetes namespace of the app'),
+  files: (z: Zod) =>
+    z.array(z.string()).describe('Files written, relative to targetPath'),
+  fleetRepoUrl: (z: Zod) =>
+    z.string().describe('The fleet repository in the repoUrl form'),
+  fleetProvider: (z: Zod) => z.enum(['github', 'gitlab']),
+  fleetBranch: (z: Zod) => z.string().describe('The branch Flux reconciles'),
+  pullRequestBranch: (z: Zod) =>
+    z.string().describe('Branch name for this change'),
+};
