@@ -1,16 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   backstageVaultPolicy,
@@ -24,12 +16,26 @@ import {
   type RunningSandbox,
   type RunningVaultDouble,
 } from '@haven-plus/haven-sandbox';
-import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
-import { parse as parseYaml } from 'yaml';
-import { serviceFleetFiles, serviceValues } from './reliability/engineHarness';
+import {
+  appEntity,
+  readTemplate,
+  serviceFleetFiles,
+  serviceValues,
+} from './reliability/engineHarness';
+import {
+  awaitTask,
+  backendBaseUrl,
+  backendRequest,
+  fleetBranchFiles,
+  githubApi,
+  githubIntegration,
+  SANDBOX_GITOPS_CONFIG,
+  sandboxVaultConfig,
+  type BackendRequest,
+} from './reliability/testBackend';
 
 /*
  * The haven-decommission template through Backstage's real scaffolder
@@ -42,13 +48,6 @@ import { serviceFleetFiles, serviceValues } from './reliability/engineHarness';
 
 jest.setTimeout(90_000);
 
-const root = findRepoRoot();
-const readTemplate = (name: string) => {
-  const t = parseYaml(
-    fs.readFileSync(path.join(root, `templates/${name}/template.yaml`), 'utf8'),
-  );
-  return { ...t, metadata: { ...t.metadata, namespace: 'default' } };
-};
 const APP = 'decom-app';
 const NAMESPACE = 'decom-ns';
 const { owner, name: repo } = GITHUB_SANDBOX.fleetRepo;
@@ -63,25 +62,12 @@ const DECOMMISSION_BRANCH = `haven/haven-sandbox/${APP}/decommission`;
 const ENTITY_REF = `component:default/${APP}`;
 
 /** The entity as the catalog holds it once Create's catalog:register ran. */
-const appEntity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: APP,
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': APP,
-      'backstage.io/managed-by-location': `url:${CATALOG_INFO_URL}`,
-      'vault.io/secrets-engine': V.kvMount,
-      'vault.io/secrets-path': KV_PATH,
-    },
+const entity = appEntity(APP, {
+  namespace: NAMESPACE,
+  annotations: {
+    'backstage.io/managed-by-location': `url:${CATALOG_INFO_URL}`,
   },
-  spec: {
-    type: 'service',
-    lifecycle: 'experimental',
-    owner: 'group:default/haven-platform',
-  },
-};
+});
 
 /**
  * The catalog's location routes (GET /locations/by-entity/..., DELETE
@@ -130,48 +116,14 @@ const catalogLocations = createBackendPlugin({
 
 let doubles: RunningSandbox;
 let vault: RunningVaultDouble;
-let baseUrl: string;
+let request: BackendRequest;
 
-async function api(method: string, route: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}/api/scaffolder${route}`, {
-    method,
-    headers: {
-      authorization: mockCredentials.user.header(),
-      'content-type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function github(route: string, init: RequestInit = {}): Promise<any> {
-  const res = await fetch(`${doubles.urls.github}${route}`, {
-    ...init,
-    headers: {
-      authorization: `token ${GITHUB_SANDBOX.token}`,
-      'content-type': 'application/json',
-    },
-  });
-  if (!res.ok) throw new Error(`GitHub double ${route}: ${res.status}`);
-  return res.json();
-}
-
-async function branchFiles(branch: string): Promise<Record<string, string>> {
-  const ref = await github(`/repos/${owner}/${repo}/git/ref/heads/${branch}`);
-  const commit = await github(
-    `/repos/${owner}/${repo}/git/commits/${ref.object.sha}`,
-  );
-  const tree = await github(
-    `/repos/${owner}/${repo}/git/trees/${commit.tree.sha}?recursive=1`,
-  );
-  const files: Record<string, string> = {};
-  for (const entry of tree.tree.filter((e: any) => e.type === 'blob')) {
-    const blob = await github(`/repos/${owner}/${repo}/git/blobs/${entry.sha}`);
-    files[entry.path] = Buffer.from(blob.content, 'base64').toString('utf8');
-  }
-  return files;
-}
+const api = (method: string, route: string, body?: unknown) =>
+  request(method, `/api/scaffolder${route}`, body);
+const github = (route: string, init?: RequestInit) =>
+  githubApi(doubles.urls.github, route, init);
+const branchFiles = (branch: string) =>
+  fleetBranchFiles(doubles.urls.github, branch);
 
 async function startTask(templateRef: string, values: unknown) {
   const created = await api('POST', '/v2/tasks', {
@@ -183,22 +135,7 @@ async function startTask(templateRef: string, values: unknown) {
   return created.json.id as string;
 }
 
-async function finished(id: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const task = await api('GET', `/v2/tasks/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(task.json.status)) {
-      const events = await api('GET', `/v2/tasks/${id}/events`);
-      return {
-        status: task.json.status as string,
-        log: (events.json as any[]).map(e => e.body?.message ?? '').join('\n'),
-        events: events.json as any[],
-      };
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`task ${id} did not finish`);
-}
+const finished = (id: string) => awaitTask(request, id);
 
 const vaultGet = (route: string) =>
   fetch(`${vault.url}/v1/${route}`, {
@@ -273,30 +210,29 @@ beforeAll(async () => {
       },
     ],
   });
-  const templates = ['haven-service', 'haven-decommission'].map(readTemplate);
+  const templates = (['haven-service', 'haven-decommission'] as const).map(
+    readTemplate,
+  );
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderGithubModule,
       scaffolderHavenModule,
       catalogLocations,
-      catalogServiceMock.factory({ entities: [...templates, appEntity] }),
+      catalogServiceMock.factory({
+        entities: [...templates, entity] as never[],
+      }),
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: {
             github: [
-              {
-                host: 'github.com',
-                apiBaseUrl: doubles.urls.github,
-                token: GITHUB_SANDBOX.token,
-              },
+              githubIntegration(doubles.urls.github),
               // The double's pull request links are at its own address, as
               // in app-config.yaml: await-merge reads them through this entry.
               {
+                ...githubIntegration(doubles.urls.github),
                 host: new URL(doubles.urls.github).host,
-                apiBaseUrl: doubles.urls.github,
-                token: GITHUB_SANDBOX.token,
               },
             ],
           },
@@ -309,39 +245,14 @@ beforeAll(async () => {
                 },
               ],
             },
-            vault: {
-              address: vault.url,
-              auth: { method: 'token', token: V.backstageToken },
-              policyMode: 'per-app',
-              environments: [
-                {
-                  name: 'sandbox',
-                  kvMount: V.kvMount,
-                  kubernetesAuthMount: V.kubernetesAuthMount,
-                  pathPrefix: V.pathPrefix,
-                },
-              ],
-            },
-            gitops: {
-              fleetRepo: { url: `https://github.com/${owner}/${repo}` },
-              clusters: [
-                {
-                  name: 'haven-sandbox',
-                  environment: 'sandbox',
-                  dependsOn: ['infrastructure'],
-                  otlpEndpoint:
-                    'http://alloy.observability.svc.cluster.local:4318',
-                },
-              ],
-            },
+            vault: sandboxVaultConfig(vault.url, { policyMode: 'per-app' }),
+            gitops: SANDBOX_GITOPS_CONFIG,
           },
         },
       }),
     ],
   });
-  baseUrl = `http://localhost:${
-    ((server as Server).address() as AddressInfo).port
-  }`;
+  request = backendRequest(backendBaseUrl(server));
 
   // The app, created and merged.
   const created = await finished(

@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   coreServices,
   createServiceFactory,
@@ -9,11 +5,7 @@ import {
   type BackstageUserPrincipal,
   type PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -23,10 +15,17 @@ import {
   startSandboxDoubles,
   type RunningSandbox,
 } from '@haven-plus/haven-sandbox';
-import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import havenBackendPlugin from '@haven-plus/plugin-haven-backend';
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
-import { parse as parseYaml } from 'yaml';
+import { appEntity, readTemplate } from './reliability/engineHarness';
+import {
+  awaitTask,
+  backendBaseUrl,
+  backendRequest,
+  SANDBOX_GITOPS_CONFIG,
+  sandboxVaultConfig,
+  type BackendRequest,
+} from './reliability/testBackend';
 
 /*
  * "Rotate a secret of a Haven+ service" through Backstage's real scaffolder
@@ -37,12 +36,7 @@ import { parse as parseYaml } from 'yaml';
 
 jest.setTimeout(90_000);
 
-const template = parseYaml(
-  fs.readFileSync(
-    path.join(findRepoRoot(), 'templates/haven-rotate-secret/template.yaml'),
-    'utf8',
-  ),
-);
+const template = readTemplate('haven-rotate-secret');
 const APP = 'open-webui-voorbeeld';
 const ENTITY_REF = `component:default/${APP}`;
 const SECRET = 'webui-secret-key';
@@ -53,25 +47,12 @@ const ES_PATH = `/apis/external-secrets.io/v1/namespaces/${APP}/externalsecrets/
 const NO_SYNC = 'user:default/no-sync';
 
 /** The sandbox entity, as examples/entities.yaml has it. */
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: APP,
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': APP,
-      'vault.io/secrets-engine': v.kvMount,
-      'vault.io/secrets-path': `${v.pathPrefix}/${APP}/${APP}`,
-      'haven.plus/vault-secret-names': 'webui-secret-key,openai-api-key',
-    },
+const entity = appEntity(APP, {
+  lifecycle: 'production',
+  annotations: {
+    'haven.plus/vault-secret-names': 'webui-secret-key,openai-api-key',
   },
-  spec: {
-    type: 'service',
-    lifecycle: 'production',
-    owner: 'group:default/haven-platform',
-  },
-};
+});
 
 /** Allows everything but haven.entity.secrets.sync for NO_SYNC. */
 const permissions: PermissionsService = {
@@ -92,44 +73,13 @@ const permissions: PermissionsService = {
 };
 
 let doubles: RunningSandbox;
-let baseUrl: string;
-
-async function api(
-  method: string,
-  route: string,
-  opts: { body?: unknown; user?: string } = {},
-): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${baseUrl}${route}`, {
-    method,
-    headers: {
-      authorization: mockCredentials.user.header(opts.user),
-      'content-type': 'application/json',
-    },
-    body: opts.body ? JSON.stringify(opts.body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function untilDone(id: string) {
-  for (let i = 0; i < 300; i++) {
-    const task = await api('GET', `/api/scaffolder/v2/tasks/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(task.json.status)) {
-      const events = await api('GET', `/api/scaffolder/v2/tasks/${id}/events`);
-      const log = (events.json as any[])
-        .map(e => String(e.body?.message ?? ''))
-        .join('\n');
-      return { id, status: task.json.status as string, task: task.json, log };
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`task ${id} did not finish`);
-}
+let request: BackendRequest;
 
 async function runRotate(user?: string) {
-  const created = await api('POST', '/api/scaffolder/v2/tasks', {
-    user,
-    body: {
+  const created = await request(
+    'POST',
+    '/api/scaffolder/v2/tasks',
+    {
       templateRef: 'template:default/haven-rotate-secret',
       values: {
         entity: ENTITY_REF,
@@ -140,9 +90,10 @@ async function runRotate(user?: string) {
       },
       secrets: {},
     },
-  });
+    user,
+  );
   expect(created.status).toBe(201);
-  return untilDone(created.json.id);
+  return awaitTask(request, created.json.id);
 }
 
 /** Test-only, as root: the secret's current value and version, to look for leaks. */
@@ -207,13 +158,7 @@ beforeAll(async () => {
         factory: () => permissions,
       }),
       catalogServiceMock.factory({
-        entities: [
-          {
-            ...template,
-            metadata: { ...template.metadata, namespace: 'default' },
-          },
-          entity,
-        ],
+        entities: [template, entity] as never[],
       }),
       mockServices.rootConfig.factory({
         data: {
@@ -236,30 +181,14 @@ beforeAll(async () => {
           haven: {
             // Every read of the entity page sees Vault as it is now.
             entityPage: { cacheTtlSeconds: 0 },
-            vault: {
-              address: doubles.urls.vault,
-              auth: { method: 'token', token: v.backstageToken },
-              environments: [
-                {
-                  name: 'sandbox',
-                  kvMount: v.kvMount,
-                  kubernetesAuthMount: v.kubernetesAuthMount,
-                  pathPrefix: v.pathPrefix,
-                },
-              ],
-            },
-            gitops: {
-              fleetRepo: { url: 'https://github.com/haven-fleet/fleet' },
-              clusters: [{ name: 'haven-sandbox', environment: 'sandbox' }],
-            },
+            vault: sandboxVaultConfig(doubles.urls.vault),
+            gitops: SANDBOX_GITOPS_CONFIG,
           },
         },
       }),
     ],
   });
-  baseUrl = `http://localhost:${
-    ((server as Server).address() as AddressInfo).port
-  }`;
+  request = backendRequest(backendBaseUrl(server));
 });
 
 afterAll(async () => {
@@ -289,7 +218,7 @@ describe('the haven-rotate-secret template in the scaffolder engine', () => {
     const es = await refreshedAfter(started);
     expect(es.metadata.annotations?.['force-sync']).toEqual(expect.any(String));
     // The entity page's Vault section: the new version.
-    const page = await api(
+    const page = await request(
       'GET',
       `/api/haven/entities/component/default/${APP}/telemetry?window=1h`,
     );
@@ -316,13 +245,13 @@ describe('the haven-rotate-secret template in the scaffolder engine', () => {
 
     // The same task again, by a user who may sync: its rotation is a
     // checkpoint, so Vault keeps the one new version; the sync goes through.
-    const retried = await api(
+    const retried = await request(
       'POST',
       `/api/scaffolder/v2/tasks/${refused.id}/retry`,
-      { body: { secrets: {} } },
+      { secrets: {} },
     );
     expect(retried.status).toBe(201);
-    const done = await untilDone(refused.id);
+    const done = await awaitTask(request, refused.id);
     expect(done.status).toBe('completed');
     expect(await vaultWrites()).toBe(from + 1);
     expect((await vaultSecret()).value).toBe(value);

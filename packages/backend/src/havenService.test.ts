@@ -1,12 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   GITHUB_SANDBOX,
@@ -20,6 +14,17 @@ import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-
 import scaffolderHavenModule from '@haven-plus/plugin-scaffolder-backend-module-haven';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { serviceFleetFiles, serviceValues } from './reliability/engineHarness';
+import {
+  awaitTask,
+  backendBaseUrl,
+  backendRequest,
+  fleetBranchFiles,
+  githubApi,
+  githubIntegration,
+  SANDBOX_GITOPS_CONFIG,
+  sandboxVaultConfig,
+  type BackendRequest,
+} from './reliability/testBackend';
 
 /*
  * The haven-service template through Backstage's real scaffolder engine
@@ -63,52 +68,17 @@ const SUPPLIED_VALUE = 'sk-supplied-7f3a9c2e5b1d';
 const { owner, name: repo } = GITHUB_SANDBOX.fleetRepo;
 
 let doubles: RunningSandbox;
-let baseUrl: string;
+let backend: BackendRequest;
 
 const values = (app: string) =>
   serviceValues(app, `${app} for the engine test`);
 
-async function api(
-  method: string,
-  route: string,
-  body?: unknown,
-): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${baseUrl}/api/scaffolder${route}`, {
-    method,
-    headers: {
-      authorization: mockCredentials.user.header(),
-      'content-type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function github(route: string): Promise<any> {
-  const res = await fetch(`${doubles.urls.github}${route}`, {
-    headers: { authorization: `token ${GITHUB_SANDBOX.token}` },
-  });
-  if (!res.ok) throw new Error(`GitHub double ${route}: ${res.status}`);
-  return res.json();
-}
-
+const api = (method: string, route: string, body?: unknown) =>
+  backend(method, `/api/scaffolder${route}`, body);
+const github = (route: string) => githubApi(doubles.urls.github, route);
 /** Files of a branch of the fleet repository, read back through the GitHub API. */
-async function branchFiles(branch: string): Promise<Record<string, string>> {
-  const ref = await github(`/repos/${owner}/${repo}/git/ref/heads/${branch}`);
-  const commit = await github(
-    `/repos/${owner}/${repo}/git/commits/${ref.object.sha}`,
-  );
-  const tree = await github(
-    `/repos/${owner}/${repo}/git/trees/${commit.tree.sha}?recursive=1`,
-  );
-  const files: Record<string, string> = {};
-  for (const entry of tree.tree.filter((e: any) => e.type === 'blob')) {
-    const blob = await github(`/repos/${owner}/${repo}/git/blobs/${entry.sha}`);
-    files[entry.path] = Buffer.from(blob.content, 'base64').toString('utf8');
-  }
-  return files;
-}
+const branchFiles = (branch: string) =>
+  fleetBranchFiles(doubles.urls.github, branch);
 
 async function runTask(
   app: string,
@@ -123,16 +93,8 @@ async function runTask(
     201,
     { id: expect.any(String) },
   ]);
-  const id = created.json.id;
-  for (let i = 0; i < 200; i++) {
-    const task = await api('GET', `/v2/tasks/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(task.json.status)) {
-      const events = await api('GET', `/v2/tasks/${id}/events`);
-      return { task: task.json, events: events.json as any[] };
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`task ${id} did not finish`);
+  const end = await awaitTask(backend, created.json.id, { timeoutMs: 30_000 });
+  return { task: end.task as any, events: end.events };
 }
 
 beforeAll(async () => {
@@ -163,13 +125,7 @@ beforeAll(async () => {
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: {
-            github: [
-              {
-                host: 'github.com',
-                apiBaseUrl: doubles.urls.github,
-                token: GITHUB_SANDBOX.token,
-              },
-            ],
+            github: [githubIntegration(doubles.urls.github)],
           },
           haven: {
             charts: {
@@ -180,43 +136,14 @@ beforeAll(async () => {
                 },
               ],
             },
-            vault: {
-              address: doubles.urls.vault,
-              auth: {
-                method: 'token',
-                token: SANDBOX_DOUBLES.vault.backstageToken,
-              },
-              environments: [
-                {
-                  name: 'sandbox',
-                  kvMount: SANDBOX_DOUBLES.vault.kvMount,
-                  kubernetesAuthMount:
-                    SANDBOX_DOUBLES.vault.kubernetesAuthMount,
-                  pathPrefix: SANDBOX_DOUBLES.vault.pathPrefix,
-                },
-              ],
-            },
-            gitops: {
-              fleetRepo: { url: `https://github.com/${owner}/${repo}` },
-              clusters: [
-                {
-                  name: 'haven-sandbox',
-                  environment: 'sandbox',
-                  dependsOn: ['infrastructure'],
-                  otlpEndpoint:
-                    'http://alloy.observability.svc.cluster.local:4318',
-                },
-              ],
-            },
+            vault: sandboxVaultConfig(doubles.urls.vault),
+            gitops: SANDBOX_GITOPS_CONFIG,
           },
         },
       }),
     ],
   });
-  baseUrl = `http://localhost:${
-    (server as Server).address() &&
-    ((server as Server).address() as AddressInfo).port
-  }`;
+  backend = backendRequest(backendBaseUrl(server));
 });
 
 afterAll(async () => {

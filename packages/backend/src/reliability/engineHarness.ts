@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   coreServices,
   createBackendModule,
@@ -9,11 +7,7 @@ import {
   type LoggerService,
   type RootLoggerService,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
@@ -40,6 +34,15 @@ import {
 } from '@haven-plus/haven-sandbox';
 import { findRepoRoot } from '@haven-plus/haven-test-utils';
 import { parse as parseYaml } from 'yaml';
+import {
+  awaitTask,
+  backendBaseUrl,
+  backendRequest,
+  githubIntegration,
+  SANDBOX_GITOPS_CONFIG,
+  sandboxVaultConfig,
+  type BackendResponse,
+} from './testBackend';
 
 /*
  * The scaffolder engine as havenService.test.ts runs it (the real scaffolder
@@ -118,8 +121,19 @@ export function probedTemplate(name: TemplateName): JsonObject {
   };
 }
 
-/** A component as the catalog knows it once its pull request is merged. */
-export function appEntity(app: string): JsonObject {
+/**
+ * A component as the catalog knows it once its pull request is merged, in
+ * namespace `app` unless `namespace` says otherwise; `annotations` adds to
+ * the kubernetes-id and Vault ones.
+ */
+export function appEntity(
+  app: string,
+  opts: {
+    namespace?: string;
+    lifecycle?: string;
+    annotations?: Record<string, string>;
+  } = {},
+): JsonObject {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -129,12 +143,15 @@ export function appEntity(app: string): JsonObject {
       annotations: {
         'backstage.io/kubernetes-id': app,
         'vault.io/secrets-engine': VAULT.kvMount,
-        'vault.io/secrets-path': `${VAULT.pathPrefix}/${app}/${app}`,
+        'vault.io/secrets-path': `${VAULT.pathPrefix}/${
+          opts.namespace ?? app
+        }/${app}`,
+        ...opts.annotations,
       },
     },
     spec: {
       type: 'service',
-      lifecycle: 'experimental',
+      lifecycle: opts.lifecycle ?? 'experimental',
       owner: 'group:default/haven-platform',
     },
   };
@@ -262,7 +279,7 @@ export interface EngineHarness {
     method: string,
     route: string,
     body?: unknown,
-  ): Promise<{ status: number; text: string; json: any }>;
+  ): Promise<BackendResponse>;
   runTask(request: {
     templateRef: string;
     values: JsonObject;
@@ -280,7 +297,6 @@ export interface EngineHarness {
 export async function startEngine(
   options: { entities?: JsonObject[] } = {},
 ): Promise<EngineHarness> {
-  const v = VAULT;
   const vault = await startSandboxVault(0);
   const github = await startGitHubDoubleOnLoopback(0, {
     token: GITHUB_TOKEN,
@@ -353,13 +369,7 @@ export async function startEngine(
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: {
-            github: [
-              {
-                host: 'github.com',
-                apiBaseUrl: github.url,
-                token: GITHUB_TOKEN,
-              },
-            ],
+            github: [githubIntegration(github.url)],
           },
           haven: {
             entityPage: { cacheTtlSeconds: 0 },
@@ -368,59 +378,15 @@ export async function startEngine(
                 { url: SANDBOX_DOUBLES.helm.mirrors, readFrom: helm.url },
               ],
             },
-            vault: {
-              address: vault.url,
-              auth: { method: 'token', token: v.backstageToken },
-              environments: [
-                {
-                  name: 'sandbox',
-                  kvMount: v.kvMount,
-                  kubernetesAuthMount: v.kubernetesAuthMount,
-                  pathPrefix: v.pathPrefix,
-                },
-              ],
-            },
-            gitops: {
-              fleetRepo: {
-                url: `https://github.com/${FLEET.owner}/${FLEET.name}`,
-              },
-              clusters: [
-                {
-                  name: CLUSTER,
-                  environment: 'sandbox',
-                  dependsOn: ['infrastructure'],
-                  otlpEndpoint:
-                    'http://alloy.observability.svc.cluster.local:4318',
-                },
-              ],
-            },
+            vault: sandboxVaultConfig(vault.url),
+            gitops: SANDBOX_GITOPS_CONFIG,
           },
         },
       }),
     ],
   });
-  const baseUrl = `http://localhost:${
-    ((server as Server).address() as AddressInfo).port
-  }`;
-
-  const request: EngineHarness['request'] = async (method, route, body) => {
-    const res = await fetch(`${baseUrl}${route}`, {
-      method,
-      headers: {
-        authorization: mockCredentials.user.header(),
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, text, json };
-  };
+  const baseUrl = backendBaseUrl(server);
+  const request: EngineHarness['request'] = backendRequest(baseUrl);
 
   const runTask: EngineHarness['runTask'] = async body => {
     const started = performance.now();
@@ -436,31 +402,12 @@ export async function startEngine(
         )}`,
       );
     }
-    const id = created.json.id as string;
-    for (;;) {
-      const task = await request('GET', `/api/scaffolder/v2/tasks/${id}`);
-      if (['completed', 'failed', 'cancelled'].includes(task.json.status)) {
-        const wallMs = performance.now() - started;
-        const events = (
-          await request('GET', `/api/scaffolder/v2/tasks/${id}/events`)
-        ).json as JsonObject[];
-        const log = events
-          .map(e => String((e.body as JsonObject)?.message ?? ''))
-          .join('\n');
-        return {
-          id,
-          status: task.json.status,
-          task: task.json,
-          events,
-          log,
-          wallMs,
-        };
-      }
-      if (performance.now() - started > 120_000) {
-        throw new Error(`task ${id} did not finish within 120 s`);
-      }
-      await new Promise(r => setTimeout(r, 20));
-    }
+    const { endedAt, ...end } = await awaitTask(request, created.json.id, {
+      timeoutMs: 120_000,
+      pollMs: 20,
+      startedAt: started,
+    });
+    return { ...end, wallMs: endedAt - started };
   };
 
   return {
