@@ -1,7 +1,15 @@
 import { randomInt } from 'node:crypto';
 
+/** The alphabets a generated secret can be drawn from (the actions' `kind` enum). */
+export const GENERATED_KINDS = [
+  'alphanumeric',
+  'hex',
+  'base64url',
+  'password',
+] as const;
+
 /** How a generated secret looks. */
-export type GeneratedKind = 'alphanumeric' | 'hex' | 'base64url' | 'password';
+export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 const ALPHABETS: Record<GeneratedKind, string> = {
   alphanumeric:

@@ -26,3 +26,20 @@ export function lazyVaultClient(
     return client;
   };
 }
+
+/**
+ * The Vault UI page of an app's KV path (the `vaultUrl` output of every
+ * Vault action), with the Enterprise namespace when there is one.
+ */
+export function vaultUiUrl(
+  config: HavenVaultConfig,
+  kvMount: string,
+  appPath: string,
+): string {
+  const ns = config.namespace
+    ? `?namespace=${encodeURIComponent(config.namespace)}`
+    : '';
+  return `${config.uiUrl}/ui/vault/secrets/${encodeURIComponent(
+    kvMount,
+  )}/kv/list/${appPath.split('/').map(encodeURIComponent).join('/')}/${ns}`;
+}

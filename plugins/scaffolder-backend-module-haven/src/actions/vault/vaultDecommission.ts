@@ -13,7 +13,11 @@ import {
   type VaultAppNames,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './vaultDecommission.examples';
-import { lazyVaultClient, type VaultClientFactory } from './vaultAction';
+import {
+  lazyVaultClient,
+  vaultUiUrl,
+  type VaultClientFactory,
+} from './vaultAction';
 
 /** Keys listed under one app path at most: a guard against a runaway tree. */
 const MAX_KEYS = 1000;
@@ -335,9 +339,6 @@ export function createVaultDecommissionAction(options: {
         }
       }
 
-      const ns = config.namespace
-        ? `?namespace=${encodeURIComponent(config.namespace)}`
-        : '';
       ctx.output('deleted', deleted);
       ctx.output(
         'planned',
@@ -349,15 +350,7 @@ export function createVaultDecommissionAction(options: {
           .filter(i => i.action === 'kept')
           .map(i => `${i.kind} ${i.name}: ${i.detail}`),
       );
-      ctx.output(
-        'vaultUrl',
-        `${config.uiUrl}/ui/vault/secrets/${encodeURIComponent(
-          names.kvMount,
-        )}/kv/list/${names.appPath
-          .split('/')
-          .map(encodeURIComponent)
-          .join('/')}/${ns}`,
-      );
+      ctx.output('vaultUrl', vaultUiUrl(config, names.kvMount, names.appPath));
       ctx.output('plan', plan);
     },
   });

@@ -9,10 +9,18 @@ import {
   type HavenVaultConfig,
 } from '@haven-plus/plugin-haven-node';
 import { examples } from './vaultProvision.examples';
-import { lazyVaultClient, type VaultClientFactory } from './vaultAction';
+import {
+  lazyVaultClient,
+  vaultUiUrl,
+  type VaultClientFactory,
+} from './vaultAction';
 
 export type { VaultClientFactory } from './vaultAction';
-import { generateSecret, type GeneratedKind } from './generate';
+import {
+  GENERATED_KINDS,
+  generateSecret,
+  type GeneratedKind,
+} from './generate';
 import {
   computePlan,
   desiredState,
@@ -22,13 +30,6 @@ import {
   type PlanItem,
 } from './plan';
 import { parseJsonPolicy } from './policy';
-
-const GENERATED_KINDS = [
-  'alphanumeric',
-  'hex',
-  'base64url',
-  'password',
-] as const;
 
 /**
  * `haven:vault:provision`: gives an app its Vault KV path, Kubernetes-auth
@@ -294,9 +295,6 @@ export function createVaultProvisionAction(options: {
         }
       }
 
-      const ns = config.namespace
-        ? `?namespace=${encodeURIComponent(config.namespace)}`
-        : '';
       ctx.output('policyName', desired.policyName);
       ctx.output('roleName', desired.role.name);
       ctx.output('kubernetesAuthMount', desired.kubernetesAuthMount);
@@ -304,12 +302,7 @@ export function createVaultProvisionAction(options: {
       ctx.output('kvPath', desired.appPath);
       ctx.output(
         'vaultUrl',
-        `${config.uiUrl}/ui/vault/secrets/${encodeURIComponent(
-          desired.kvMount,
-        )}/kv/list/${desired.appPath
-          .split('/')
-          .map(encodeURIComponent)
-          .join('/')}/${ns}`,
+        vaultUiUrl(config, desired.kvMount, desired.appPath),
       );
       ctx.output('plan', ctx.isDryRun ? plan.items : done);
     },

@@ -13,17 +13,17 @@ import {
   type KvMetadata,
 } from '@haven-plus/plugin-haven-node';
 import { resolveClusterTarget } from '../gitops/inputs';
-import { generateSecret, type GeneratedKind } from './generate';
+import {
+  GENERATED_KINDS,
+  generateSecret,
+  type GeneratedKind,
+} from './generate';
 import { examples } from './vaultRotate.examples';
-import { lazyVaultClient, type VaultClientFactory } from './vaultAction';
-
-/** The same alphabets and limits as haven:vault:provision's `generate`. */
-const GENERATED_KINDS = [
-  'alphanumeric',
-  'hex',
-  'base64url',
-  'password',
-] as const;
+import {
+  lazyVaultClient,
+  vaultUiUrl,
+  type VaultClientFactory,
+} from './vaultAction';
 
 /** What the rotation did (a checkpoint's result: numbers only, never a value). */
 type Rotation = {
@@ -38,19 +38,6 @@ function unusableCurrent(meta: KvMetadata): string | undefined {
   if (current.destroyed) return 'destroyed';
   if (current.deletionTime !== '') return 'deleted';
   return undefined;
-}
-
-/**
- * `haven:vault:provision`'s Vault UI link, for the app path: the same shape,
- * so a template shows one kind of link whichever action ran.
- */
-function vaultUiUrl(config: HavenVaultConfig, kvMount: string, path: string) {
-  const ns = config.namespace
-    ? `?namespace=${encodeURIComponent(config.namespace)}`
-    : '';
-  return `${config.uiUrl}/ui/vault/secrets/${encodeURIComponent(
-    kvMount,
-  )}/kv/list/${path.split('/').map(encodeURIComponent).join('/')}/${ns}`;
 }
 
 /**
@@ -257,7 +244,7 @@ export function createVaultRotateAction(options: {
                 throw new NotAllowedError(
                   `Vault refused to write a new version of ${where}: rotating needs the "update" capability on ${kvMount}/data/${
                     names.pathPrefix ? `${names.pathPrefix}/` : ''
-                  }* in Backstage's Vault policy (README.md, "Vault policy for Backstage"), beside "create".`,
+                  }* in Backstage's Vault policy (README.md, "Vault policy for day two"), beside "create".`,
                   error,
                 );
               }
