@@ -2,12 +2,14 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { CatalogClient } from '@backstage/catalog-client';
 import {
   CustomErrorBase,
-  InputError,
   NotAllowedError,
+  ResponseError,
 } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { entityRefParts } from '../delivery/havenBackend';
 import { examples } from './catalogUnregister.examples';
 
 /** The catalog answered an unregistration with something unexpected. @public */
@@ -15,21 +17,12 @@ export class CatalogRequestError extends CustomErrorBase {
   name = 'CatalogRequestError' as const;
 }
 
-/** `kind:namespace/name`, as the scaffolder's EntityPicker gives it. */
-const ENTITY_REF = /^([A-Za-z0-9][\w.-]*):(?:([a-z0-9][\w.-]*)\/)?([\w.-]+)$/;
-
-interface Location {
-  id: string;
-  type: string;
-  target: string;
-}
-
 /**
  * `haven:catalog:unregister`: removes the catalog location an entity was
  * registered from (what catalog:register made), so the entity and its
  * location go together, through the catalog's REST API
- * (`GET /locations/by-entity/{kind}/{namespace}/{name}`, `DELETE
- * /locations/{id}`) on behalf of the task's user, whose catalog permissions
+ * (Backstage's CatalogClient: `GET /locations/by-entity/{kind}/{namespace}/{name}`,
+ * `DELETE /locations/{id}`) on behalf of the task's user, whose catalog permissions
  * apply. An entity or location that is already gone is success. A location
  * other than the expected one (e.g. a shared file with other entities) is
  * left alone, with a warning.
@@ -69,55 +62,40 @@ export function createCatalogUnregisterAction(options: {
       },
     },
     async handler(ctx) {
-      const match = ENTITY_REF.exec(ctx.input.entityRef);
-      if (!match) {
-        throw new InputError(
-          `Invalid entityRef ${JSON.stringify(
-            ctx.input.entityRef.slice(0, 200),
-          )}: expected kind:namespace/name, e.g. component:default/orders`,
-        );
-      }
-      const [, kind, namespace = 'default', name] = match;
-      const ref = `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
-      const base = await discovery.getBaseUrl('catalog');
+      const parts = entityRefParts(ctx.input.entityRef);
+      const ref = `${parts.kind}:${parts.namespace}/${parts.name}`;
       const { token } = await auth.getPluginRequestToken({
         onBehalfOf: await ctx.getInitiatorCredentials(),
         targetPluginId: 'catalog',
       });
-      const call = async (method: string, path: string) => {
-        const res = await doFetch(`${base}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (res.status === 401 || res.status === 403) {
-          throw new NotAllowedError(
-            `The catalog refused to ${
-              method === 'DELETE' ? 'unregister' : 'look up'
-            } ${ref} (HTTP ${
-              res.status
-            }): you need the catalog.location.delete permission. The rest is done; ask a catalog admin to unregister it.`,
+      const catalog = new CatalogClient({
+        discoveryApi: discovery,
+        fetchApi: { fetch: doFetch },
+      });
+      /** A refusal names the permission; anything else is a CatalogRequestError. */
+      const refused = (error: unknown, doing: string, what: string) => {
+        const status =
+          error instanceof ResponseError ? error.response.status : undefined;
+        if (status === 401 || status === 403) {
+          return new NotAllowedError(
+            `The catalog refused to ${doing} ${ref} (HTTP ${status}): you need the catalog.location.delete permission. The rest is done; ask a catalog admin to unregister it.`,
           );
         }
-        return res;
+        return new CatalogRequestError(
+          `${what} failed: ${status ? `HTTP ${status}` : String(error)}`,
+        );
       };
 
-      const found = await call(
-        'GET',
-        `/locations/by-entity/${[kind, namespace, name]
-          .map(encodeURIComponent)
-          .join('/')}`,
-      );
-      if (found.status === 404) {
+      const location = await catalog
+        .getLocationByEntity(ref, { token })
+        .catch(error => {
+          throw refused(error, 'look up', `Looking up the location of ${ref}`);
+        });
+      if (!location) {
         ctx.logger.info(`${ref} is not in the catalog: already unregistered`);
         ctx.output('unregistered', false);
         return;
       }
-      if (!found.ok) {
-        throw new CatalogRequestError(
-          `Looking up the location of ${ref} failed: HTTP ${found.status}`,
-        );
-      }
-      const location = (await found.json()) as Location;
       ctx.output('target', location.target);
       const expected = ctx.input.expectedTarget;
       if (expected && location.target !== expected) {
@@ -137,16 +115,21 @@ export function createCatalogUnregisterAction(options: {
       await ctx.checkpoint({
         key: `haven-catalog-unregister-${location.id}`,
         fn: async () => {
-          const removed = await call(
-            'DELETE',
-            `/locations/${encodeURIComponent(location.id)}`,
-          );
-          // 404: removed meanwhile, which is what was wanted.
-          if (!removed.ok && removed.status !== 404) {
-            throw new CatalogRequestError(
-              `Unregistering ${ref} (location ${location.target}) failed: HTTP ${removed.status}`,
-            );
-          }
+          await catalog
+            .removeLocationById(location.id, { token })
+            .catch(error => {
+              // 404: removed meanwhile, which is what was wanted.
+              if (
+                error instanceof ResponseError &&
+                error.response.status === 404
+              )
+                return;
+              throw refused(
+                error,
+                'unregister',
+                `Unregistering ${ref} (location ${location.target})`,
+              );
+            });
         },
       });
       ctx.logger.info(`Unregistered ${ref} (location ${location.target})`);

@@ -3,6 +3,7 @@ import type {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { makeValidator, parseEntityRef } from '@backstage/catalog-model';
 import { CustomErrorBase, InputError } from '@backstage/errors';
 
 /** The haven backend could not be reached, or answered what the action cannot use. @public */
@@ -10,30 +11,39 @@ export class HavenBackendError extends CustomErrorBase {
   name = 'HavenBackendError' as const;
 }
 
+const validator = makeValidator();
+
 /**
  * The catalog's entity reference in its full form, `kind:namespace/name`
  * (what EntityPicker and catalog:fetch give), or `kind:name` in the default
- * namespace. The parts go into the route's path, so each is checked.
+ * namespace, read by the catalog's own parseEntityRef. The parts go into
+ * a route's path, so each must also be a valid kind, namespace and name
+ * (the catalog model's validators).
  */
 export function entityRefParts(ref: string): {
   kind: string;
   namespace: string;
   name: string;
 } {
-  const match = /^([A-Za-z][A-Za-z0-9-]*):(?:([^/:]+)\/)?([^/:]+)$/.exec(ref);
-  const part = /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
-  if (!match || !part.test(match[3]) || (match[2] && !part.test(match[2]))) {
+  let parsed: { kind: string; namespace: string; name: string } | undefined;
+  try {
+    parsed = parseEntityRef(ref);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !parsed ||
+    !validator.isValidKind(parsed.kind) ||
+    !validator.isValidNamespace(parsed.namespace) ||
+    !validator.isValidEntityName(parsed.name)
+  ) {
     throw new InputError(
       `Invalid entityRef ${JSON.stringify(
         ref.slice(0, 80),
       )}: give the entity as kind:namespace/name, e.g. component:default/open-webui (the output of catalog:fetch or an EntityPicker)`,
     );
   }
-  return {
-    kind: match[1].toLocaleLowerCase('en-US'),
-    namespace: match[2] ?? 'default',
-    name: match[3],
-  };
+  return { ...parsed, kind: parsed.kind.toLocaleLowerCase('en-US') };
 }
 
 /** What an action needs to call the haven backend. */
