@@ -42,7 +42,7 @@ export const SANDBOX_DOUBLES = {
   vault: {
     port: 7102,
     rootToken: 'haven-sandbox-vault-root-not-a-secret',
-    /** Backstage's token in the sandbox: README.md's least-privilege policy, templated mode. */
+    /** Backstage's token in the sandbox: README.md's two Backstage policies (seeding, day two), templated mode. */
     backstageToken: 'haven-sandbox-backstage-not-a-secret',
     kvMount: 'kv-apps',
     pathPrefix: 'apps',
@@ -81,7 +81,7 @@ export interface RunningSandbox {
 /**
  * The sandbox's Vault double: its KV and Kubernetes auth mounts, the shared
  * templated app policy, and Backstage's token with README.md's
- * least-privilege policy (templated mode); `kvSecrets` seeds secrets.
+ * seeding and day-two policies (templated mode); `kvSecrets` seeds secrets.
  */
 export function startSandboxVault(
   port: number,
