@@ -138,17 +138,20 @@ export class FollowStore {
     const existing = await this.find(input.entityRef, input.pullRequestUrl);
     const at = this.now().toISOString();
     if (existing) {
+      const record: FollowRecord = {
+        ...existing,
+        ownerRef: input.ownerRef ?? existing.ownerRef,
+        initiatorRef: input.initiatorRef ?? existing.initiatorRef,
+        updatedAt: at,
+      };
       await this.db<Row>(TABLE)
         .where({ id: existing.id })
         .update({
-          owner_ref: input.ownerRef ?? existing.ownerRef ?? null,
-          initiator_ref: input.initiatorRef ?? existing.initiatorRef ?? null,
+          owner_ref: record.ownerRef ?? null,
+          initiator_ref: record.initiatorRef ?? null,
           updated_at: at,
         });
-      return {
-        record: (await this.find(input.entityRef, input.pullRequestUrl))!,
-        created: false,
-      };
+      return { record, created: false };
     }
     const row: Row = {
       id: randomUUID(),
